@@ -1,0 +1,2 @@
+export { type Logger, streamLogger, memoryLogger } from './logger';
+export { SECRET_ENV_NAMES, secretsFrom, redact, redactingLogger } from './redact';

@@ -1,0 +1,58 @@
+/** Which top-level folder a project lives in: `runtimes/<name>/` or `payloads/<name>/`. */
+export type ProjectKind = 'runtime' | 'payload';
+
+/** `manifest.yaml` as written: every field optional and untyped until validated. */
+export interface ManifestInput {
+  name?: unknown;
+  version?: unknown;
+  description?: unknown;
+  platforms?: unknown;
+  packages?: unknown;
+  extends?: unknown;
+  aliases?: unknown;
+  dockerfile?: unknown;
+}
+
+/** A validated, normalised manifest. */
+export interface Manifest {
+  kind: ProjectKind;
+  name: string;
+  /** Strict `MAJOR.MINOR.PATCH`. */
+  version: string;
+  description: string;
+  /** Platforms the runtime supports, e.g. `ubuntu-amd64`; each has a `setup-<platform>.sh`. */
+  platforms: string[];
+  /** Pinned packages the setup installs, informational (`numpy==1.26.4`). */
+  packages: string[];
+  /** Name of the runtime this one builds on: an Nx graph edge, so dependents rebuild. */
+  extends?: string;
+  /** Payloads only: extra image names that receive the same tags (`runenv-python-3.11`). */
+  aliases: string[];
+  /** Payloads only: the Dockerfile, relative to the payload folder. */
+  dockerfile: string;
+}
+
+/** One problem found in a project, with where it is and how to fix it. */
+export interface Issue {
+  severity: 'error' | 'warning';
+  /** Path of the offending file, relative to the workspace root. */
+  file: string;
+  /** Stable rule id, e.g. `version-format`. */
+  rule: string;
+  message: string;
+  fix: string;
+  line?: number;
+  column?: number;
+}
+
+export interface ManifestResult {
+  manifest?: Manifest;
+  errors: Issue[];
+  warnings: Issue[];
+}
+
+/** What validation needs to know about a file in the project folder. */
+export interface ProjectFile {
+  name: string;
+  executable: boolean;
+}

@@ -1,0 +1,1 @@
+export { testdir, writeFixtures, type FixtureFile } from './testdir';

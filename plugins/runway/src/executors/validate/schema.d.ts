@@ -1,0 +1,4 @@
+export interface ValidateExecutorSchema {
+  /** Treat warnings as errors. */
+  strict?: boolean;
+}

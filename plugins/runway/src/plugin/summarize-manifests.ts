@@ -1,0 +1,40 @@
+import { parse } from 'yaml';
+import { isValidName, kindOfProject } from '@runway/manifest';
+import type { ManifestSummary } from './infer-targets';
+
+/**
+ * Pure: turns manifest texts (keyed by manifest path) into project summaries. Never throws: a
+ * broken or misnamed manifest still yields a project named after its folder, so `validate` can
+ * report the problem instead of the whole graph failing. When two manifests claim one name, the
+ * one in the matching folder keeps it and the others fall back to their folder names.
+ */
+export function summarizeManifests(manifests: ReadonlyArray<readonly [path: string, text: string]>): ManifestSummary[] {
+  const drafts = manifests.map(([path, text]) => {
+    const root = path.replace(/\/manifest\.yaml$/, '');
+    const folder = root.split('/').pop()!;
+    const data = safeParse(text);
+    const claimed = typeof data.name === 'string' && isValidName(data.name) ? data.name : folder;
+    const ext = typeof data.extends === 'string' && isValidName(data.extends) ? data.extends : undefined;
+    return { root, folder, claimed, extends: ext, kind: kindOfProject(root) };
+  });
+  const claims = new Map<string, number>();
+  for (const d of drafts) claims.set(d.claimed, (claims.get(d.claimed) ?? 0) + 1);
+  const names = new Set(drafts.map((d) => (claims.get(d.claimed)! > 1 && d.claimed !== d.folder ? d.folder : d.claimed)));
+  return drafts.map((d) => {
+    const projectName = claims.get(d.claimed)! > 1 && d.claimed !== d.folder ? d.folder : d.claimed;
+    return {
+      kind: d.kind, projectName, root: d.root,
+      // An edge to a project that does not exist would break the graph; validate reports it instead.
+      ...(d.extends && d.extends !== projectName && names.has(d.extends) ? { extends: d.extends } : {}),
+    };
+  });
+}
+
+function safeParse(text: string): Record<string, unknown> {
+  try {
+    const data = parse(text);
+    return data && typeof data === 'object' ? (data as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
