@@ -1,1 +1,2 @@
 export { testdir, writeFixtures, type FixtureFile } from './testdir';
+export { nxWorkspace, REPO_ROOT, type NxWorkspace, type NxWorkspaceOptions } from './nx-workspace';
