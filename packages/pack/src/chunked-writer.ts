@@ -1,0 +1,67 @@
+import type { FileHandle } from 'node:fs/promises';
+
+/** Receives each full chunk; the buffer is handed over and never touched again by the writer. */
+export type ChunkSink = (chunk: Buffer) => Promise<void>;
+
+/**
+ * Cuts a byte stream into chunks of exactly `chunkSize` bytes (the last one shorter). File data is
+ * read straight into the chunk buffer, so packing copies each byte once before compression.
+ */
+export class ChunkedWriter {
+  private chunk: Buffer;
+  private used = 0;
+
+  constructor(private readonly chunkSize: number, private readonly sink: ChunkSink) {
+    this.chunk = Buffer.allocUnsafe(chunkSize);
+  }
+
+  async write(bytes: Buffer): Promise<void> {
+    let offset = 0;
+    while (offset < bytes.length) {
+      const n = Math.min(bytes.length - offset, this.chunkSize - this.used);
+      bytes.copy(this.chunk, this.used, offset, offset + n);
+      offset += n;
+      await this.advance(n);
+    }
+  }
+
+  async writeZeros(count: number): Promise<void> {
+    let left = count;
+    while (left > 0) {
+      const n = Math.min(left, this.chunkSize - this.used);
+      this.chunk.fill(0, this.used, this.used + n);
+      left -= n;
+      await this.advance(n);
+    }
+  }
+
+  /**
+   * Copies exactly `length` bytes of `file` from its start. Returns the number of bytes actually
+   * available, which is less than `length` when the file shrank after it was listed.
+   */
+  async writeFrom(file: FileHandle, length: number): Promise<number> {
+    let position = 0;
+    while (position < length) {
+      const want = Math.min(length - position, this.chunkSize - this.used);
+      const { bytesRead } = await file.read(this.chunk, this.used, want, position);
+      if (bytesRead === 0) return position;
+      position += bytesRead;
+      await this.advance(bytesRead);
+    }
+    return position;
+  }
+
+  /** Hands over the last, partial chunk. */
+  async end(): Promise<void> {
+    if (this.used > 0) await this.sink(this.chunk.subarray(0, this.used));
+  }
+
+  private async advance(n: number): Promise<void> {
+    this.used += n;
+    if (this.used < this.chunkSize) return;
+    const full = this.chunk;
+    this.chunk = Buffer.allocUnsafe(this.chunkSize);
+    this.used = 0;
+    await this.sink(full);
+  }
+}

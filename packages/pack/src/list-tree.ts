@@ -1,0 +1,61 @@
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { UserError } from '@runway/errors';
+
+/** One entry of a packed tree, with everything that varies between machines already normalised. */
+export type TreeEntry =
+  | { type: 'dir'; path: string; mode: 0o755 }
+  | { type: 'file'; path: string; mode: 0o755 | 0o644; size: number }
+  | { type: 'symlink'; path: string; mode: 0o777; target: string };
+
+/**
+ * Walks `root` and returns its entries (not `root` itself) in archive order: depth first, siblings
+ * sorted by the UTF-8 bytes of their names, like `tar --sort=name`. Paths are POSIX and relative.
+ *
+ * Only what a runtime can rely on survives: the executable bit (any x bit → 0755), the size, and
+ * symlink targets. Owners, times and umask-dependent bits are dropped so two checkouts list the same.
+ * Symlinks are kept as symlinks only while they stay inside `root`; anything else (absolute or
+ * escaping targets, sockets, FIFOs, devices) is refused, because it would not survive a safe extract.
+ */
+export async function listTree(root: string): Promise<TreeEntry[]> {
+  const entries: TreeEntry[] = [];
+  await walk(root, '', entries);
+  return entries;
+}
+
+async function walk(root: string, rel: string, out: TreeEntry[]): Promise<void> {
+  const names = (await readdir(join(root, rel))).sort(byUtf8);
+  for (const name of names) {
+    const path = rel ? `${rel}/${name}` : name;
+    const abs = join(root, path);
+    const stats = await lstat(abs);
+    if (stats.isDirectory()) {
+      out.push({ type: 'dir', path, mode: 0o755 });
+      await walk(root, path, out);
+    } else if (stats.isFile()) {
+      out.push({ type: 'file', path, mode: stats.mode & 0o111 ? 0o755 : 0o644, size: stats.size });
+    } else if (stats.isSymbolicLink()) {
+      const target = await readlink(abs);
+      checkLinkTarget(path, target, abs);
+      out.push({ type: 'symlink', path, mode: 0o777, target });
+    } else {
+      throw new UserError(`cannot pack ${abs}: only files, folders and symlinks can go in a package`, {
+        hint: 'remove the socket, FIFO or device file from the project folder',
+      });
+    }
+  }
+}
+
+/** Pure: refuses a link whose target leaves the packed tree (an extractor would refuse it anyway). */
+export function checkLinkTarget(path: string, target: string, shownAs = path): void {
+  const resolved = posix.normalize(posix.join(posix.dirname(path), target));
+  if (posix.isAbsolute(target) || resolved === '..' || resolved.startsWith('../')) {
+    throw new UserError(`cannot pack symlink ${shownAs} -> ${target}: it points outside the project`, {
+      hint: 'copy the file into the project, or make the link relative to a file inside the project folder',
+    });
+  }
+}
+
+function byUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}

@@ -1,0 +1,156 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, readFile, readdir, symlink, utimes } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { list } from 'tar';
+import { describe, expect, it } from 'vitest';
+import { UserError } from '@runway/errors';
+import { testdir, type FixtureFile } from '@runway/test-utils';
+import { buildPackage, packTarball } from './index';
+
+const runtimeFiles: Record<string, FixtureFile> = {
+  'manifest.yaml': 'name: demo\nversion: 1.2.3\n',
+  'setup.sh': { content: '#!/bin/sh\necho setup\n', mode: 0o755 },
+  'setup-ubuntu-amd64.sh': { content: '#!/bin/sh\n', mode: 0o700 },
+  'lib/B.txt': 'upper case sorts first\n',
+  'lib/a.txt': 'a\n',
+  'lib/a-b/c.txt': 'c\n',
+  'lib/a.d/z.txt': 'z\n',
+  [`deep/${'long-folder-name-'.repeat(8)}/file.txt`]: 'needs a pax header\n',
+};
+
+interface ListedEntry { path: string; type: string; mode: number; uid: number; gid: number; uname: string; gname: string; mtime: number; linkpath: string }
+
+async function listArchive(file: string): Promise<ListedEntry[]> {
+  const entries: ListedEntry[] = [];
+  await list({
+    file,
+    onReadEntry: (e) => {
+      entries.push({
+        path: e.path, type: e.type, mode: e.mode ?? -1, uid: e.uid ?? -1, gid: e.gid ?? -1,
+        uname: e.uname ?? '', gname: e.gname ?? '', mtime: (e.mtime?.getTime() ?? -1) / 1000, linkpath: e.linkpath ?? '',
+      });
+    },
+  });
+  return entries;
+}
+
+describe('buildPackage', () => {
+  it('gives the same sha256 for two checkouts with different paths, mtimes and permission bits', async () => {
+    const a = await testdir(Object.fromEntries(Object.entries(runtimeFiles).map(([p, f]) => [`checkout-one/runtimes/demo/${p}`, f])));
+    const b = await testdir(Object.fromEntries(Object.entries(runtimeFiles).map(([p, f]) => [`elsewhere/demo/${p}`, f])));
+    const dirA = join(a, 'checkout-one/runtimes/demo');
+    const dirB = join(b, 'elsewhere/demo');
+    // What another clock and another umask (077 vs 022) leave behind: other mtimes, other r/w bits.
+    await utimes(join(dirB, 'lib/a.txt'), new Date('2001-02-03'), new Date('2001-02-03'));
+    await utimes(join(dirB, 'lib'), new Date('2011-02-03'), new Date('2011-02-03'));
+    await chmod(join(dirB, 'lib/B.txt'), 0o600);
+    await chmod(join(dirB, 'lib'), 0o700);
+    await chmod(join(dirB, 'setup.sh'), 0o700);
+
+    const one = await buildPackage({ projectDir: dirA, name: 'demo', version: '1.2.3', outDir: join(a, 'dist') });
+    const two = await buildPackage({ projectDir: dirB, name: 'demo', version: '1.2.3', outDir: join(b, 'out/x') });
+
+    expect(two.sha256).toBe(one.sha256);
+    expect(two.size).toBe(one.size);
+    expect(await readFile(one.path)).toEqual(await readFile(two.path));
+    expect(one.fileName).toBe('demo-1.2.3.tar.gz');
+    expect(await readFile(one.sha256File, 'utf8')).toBe(`${one.sha256}  demo-1.2.3.tar.gz\n`);
+    // Only the tarball and its checksum: no temp files left behind.
+    expect((await readdir(join(a, 'dist'))).sort()).toEqual(['demo-1.2.3.tar.gz', 'demo-1.2.3.tar.gz.sha256']);
+    await execa('sha256sum', ['-c', 'demo-1.2.3.tar.gz.sha256'], { cwd: join(a, 'dist') });
+  });
+
+  it('changes the bytes when SOURCE_DATE_EPOCH or a file changes, and rejects a malformed epoch', async () => {
+    const dir = await testdir(runtimeFiles);
+    const build = (outDir: string, sourceDateEpoch?: string) =>
+      buildPackage({ projectDir: dir, name: 'demo', version: '1.2.3', outDir: join(dir, outDir), sourceDateEpoch });
+    const base = await build('../out-a');
+    expect((await build('../out-b', '')).sha256).toBe(base.sha256);
+    expect((await build('../out-c', '1700000000')).sha256).not.toBe(base.sha256);
+    await chmod(join(dir, 'lib/a.txt'), 0o755);
+    expect((await build('../out-d')).sha256).not.toBe(base.sha256);
+    await expect(build('../out-e', '2024-01-01')).rejects.toThrow(/SOURCE_DATE_EPOCH must be whole seconds/);
+  });
+});
+
+describe('packTarball', () => {
+  it('writes sorted entries under one top-level folder, owned 0/0 without names, modes normalised', async () => {
+    const dir = await testdir(runtimeFiles);
+    const out = await testdir();
+    const result = await packTarball({ sourceDir: dir, prefix: 'demo', outFile: join(out, 'demo.tar.gz'), mtime: 1_700_000_000 });
+
+    const entries = await listArchive(result.path);
+    const long = `demo/deep/${'long-folder-name-'.repeat(8)}/`;
+    expect(entries.map((e) => e.path)).toEqual([
+      'demo/', 'demo/deep/', long, `${long}file.txt`,
+      'demo/lib/', 'demo/lib/B.txt', 'demo/lib/a-b/', 'demo/lib/a-b/c.txt', 'demo/lib/a.d/', 'demo/lib/a.d/z.txt', 'demo/lib/a.txt',
+      'demo/manifest.yaml', 'demo/setup-ubuntu-amd64.sh', 'demo/setup.sh',
+    ]);
+    for (const e of entries) {
+      expect(e, e.path).toMatchObject({ uid: 0, gid: 0, uname: '', gname: '', mtime: 1_700_000_000 });
+      const executable = e.type === 'Directory' || e.path.endsWith('.sh');
+      expect(e.mode, e.path).toBe(executable ? 0o755 : 0o644);
+    }
+
+    // The system tools agree: standard gzip, standard tar, numeric owners, the right content.
+    await execa('gunzip', ['-t', result.path]);
+    const { stdout } = await execa('tar', ['-tvzf', result.path], { env: { TZ: 'UTC' } });
+    expect(stdout.split('\n')[0]).toMatch(/^drwxr-xr-x 0\/0 +0 2023-11-14 22:13 demo\/$/);
+    const extracted = await testdir();
+    await execa('tar', ['-xzf', result.path, '-C', extracted]);
+    expect(await readFile(join(extracted, 'demo/lib/a.txt'), 'utf8')).toBe('a\n');
+    // The gzip header names no file and no time, and pins the OS byte to Unix.
+    const head = (await readFile(result.path)).subarray(0, 10);
+    expect([...head]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3]);
+  });
+
+  it('stores a multi-member gzip stream that gunzip and tar read back byte for byte', async () => {
+    // 9 MiB spans three 4 MiB compression chunks; random data so each chunk is really filled.
+    const big = randomBytes(9 * 1024 * 1024 + 123);
+    const dir = await testdir({ 'blob.bin': big, 'text.txt': 'hello\n'.repeat(1000) });
+    const out = await testdir();
+    const result = await packTarball({ sourceDir: dir, prefix: 'big', outFile: join(out, 'big.tar.gz') });
+    const again = await packTarball({ sourceDir: dir, prefix: 'big', outFile: join(out, 'again.tar.gz') });
+    expect(again.sha256).toBe(result.sha256);
+
+    await execa('gunzip', ['-t', result.path]);
+    const extracted = await testdir();
+    await execa('tar', ['-xzf', result.path, '-C', extracted]);
+    expect((await readFile(join(extracted, 'big/blob.bin'))).equals(big)).toBe(true);
+    expect(await readFile(join(extracted, 'big/text.txt'), 'utf8')).toBe('hello\n'.repeat(1000));
+  });
+
+  it('stores symlinks that stay inside the project as symlinks', async () => {
+    const dir = await testdir({ 'bin/tool': { content: '#!/bin/sh\n', mode: 0o755 } });
+    await symlink('bin/tool', join(dir, 'tool'));
+    await symlink('../bin', join(dir, 'bin/self'));
+    const out = await testdir();
+    const result = await packTarball({ sourceDir: dir, prefix: 'links', outFile: join(out, 'links.tar.gz') });
+    const links = (await listArchive(result.path)).filter((e) => e.type === 'SymbolicLink');
+    expect(links.map((e) => [e.path, e.linkpath, e.mode])).toEqual([
+      ['links/bin/self', '../bin', 0o777],
+      ['links/tool', 'bin/tool', 0o777],
+    ]);
+  });
+
+  it.each([
+    ['an absolute target', '/etc/passwd'],
+    ['a target above the project', '../../outside.txt'],
+    // Even when it would land inside again: after extraction the folder has another name.
+    ['a target that leaves and re-enters the project folder', '../../demo/sub/file.txt'],
+  ])('refuses a symlink with %s and leaves no file behind', async (_, target) => {
+    const dir = await testdir({ 'sub/file.txt': 'x' });
+    await symlink(target, join(dir, 'sub/link'));
+    const out = await testdir();
+    const packing = packTarball({ sourceDir: dir, prefix: 'demo', outFile: join(out, 'demo.tar.gz') });
+    await expect(packing).rejects.toBeInstanceOf(UserError);
+    await expect(packing).rejects.toThrow(/sub\/link -> .* points outside the project/);
+    expect(await readdir(out)).toEqual([]);
+  });
+
+  it('refuses an archive folder name with a slash', async () => {
+    const dir = await testdir({ 'a.txt': 'a' });
+    await expect(packTarball({ sourceDir: dir, prefix: 'a/b', outFile: join(dir, '..', 'x.tar.gz') })).rejects.toThrow(/invalid archive folder name/);
+  });
+});
