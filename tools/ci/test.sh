@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need, starts a Docker engine and two OCI
+# registries as children of this script, runs the whole suite, and stops them again (also on failure).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+if ! command -v shellcheck >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq shellcheck >/dev/null
+fi
+npm ci --no-audit --no-fund
+
+# shellcheck source=tools/ci/docker-services.sh
+source tools/ci/docker-services.sh
+state=$(mktemp -d /tmp/runway-ci.XXXXXX)
+cleanup() { stop_docker_services || true; rm -rf "$state"; }
+trap cleanup EXIT
+start_docker_services "$state"
+
+export CI="${CI:-true}" NX_DAEMON=false
+report="$state/vitest.json"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" || status=$?
+# One plain closing line that any CI reader understands.
+node -e '
+  const r = require(process.argv[1]);
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+' "$report" || true
+exit "$status"
