@@ -1,0 +1,4 @@
+export interface BuildExecutorSchema {
+  /** Folder for the tarball and its .sha256, relative to the workspace root. */
+  outputPath: string;
+}
