@@ -45,6 +45,11 @@ export function parseManifest(text: string, options: ParseManifestOptions): Mani
   const add = (rule: string, key: string, message: string, fix: string, severity: Issue['severity'] = 'error') =>
     (severity === 'error' ? errors : warnings).push({ severity, file, rule, ...posOf(key), message, fix });
   const raw = doc.toJS() as Record<string, unknown>;
+  // `version: 1.0` parses as the number 1: keep what was written so the error can name it.
+  for (const key of ['name', 'version', 'extends', 'description']) {
+    const node = doc.get(key, true);
+    if (isScalar(node) && typeof node.value === 'number' && typeof node.source === 'string') raw[key] = node.source;
+  }
 
   const known = new Set(['name', 'version', 'description', 'platforms', 'packages', 'extends', 'aliases', 'dockerfile']);
   for (const key of Object.keys(raw)) {
@@ -130,7 +135,6 @@ export function parseManifest(text: string, options: ParseManifestOptions): Mani
 
 function scalarString(value: unknown): string | undefined {
   if (typeof value === 'string') return value.trim();
-  // `version: 1.0` parses as a number; keep what was written so the error can name it.
   if (typeof value === 'number') return String(value);
   return undefined;
 }

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { inferProject } from './infer-targets';
+import { normalizeOptions } from './options';
+import { summarizeManifests } from './summarize-manifests';
+
+describe('summarizeManifests', () => {
+  it('names projects after the manifest and keeps valid extends edges', () => {
+    expect(summarizeManifests([
+      ['runtimes/python-3.11/manifest.yaml', 'name: python-3.11\nversion: 1.0.0\n'],
+      ['runtimes/ml/manifest.yaml', 'name: python-3.11-ml\nextends: python-3.11\n'],
+      ['payloads/python/manifest.yaml', 'name: python\n'],
+    ])).toEqual([
+      { kind: 'runtime', projectName: 'python-3.11', root: 'runtimes/python-3.11' },
+      { kind: 'runtime', projectName: 'python-3.11-ml', root: 'runtimes/ml', extends: 'python-3.11' },
+      { kind: 'payload', projectName: 'python', root: 'payloads/python' },
+    ]);
+  });
+
+  it('falls back to the folder name for broken, invalid or duplicate names, and drops dangling edges', () => {
+    expect(summarizeManifests([
+      ['runtimes/a/manifest.yaml', 'name: [unclosed\n'],
+      ['runtimes/b/manifest.yaml', 'name: Bad_Name\nextends: missing\n'],
+      ['runtimes/dup/manifest.yaml', 'name: dup\n'],
+      ['runtimes/dup-copy/manifest.yaml', 'name: dup\n'],
+    ]).map((s) => [s.projectName, s.extends])).toEqual([['a', undefined], ['b', undefined], ['dup', undefined], ['dup-copy', undefined]]);
+  });
+});
+
+describe('inferProject', () => {
+  it('gives every project the same targets with exact build inputs and outputs', () => {
+    const project = inferProject({ kind: 'runtime', projectName: 'x', root: 'runtimes/x', extends: 'base' }, normalizeOptions({}));
+    expect(Object.keys(project.targets!)).toEqual(['validate', 'build', 'release', 'nx-release-publish', 'publish-runenv-image']);
+    expect(project.implicitDependencies).toEqual(['base']);
+    const build = project.targets!.build;
+    expect(build.outputs).toEqual(['{workspaceRoot}/dist/runtimes/x']);
+    expect(build.inputs).toContainEqual({ env: 'SOURCE_DATE_EPOCH' });
+    expect(build.inputs).toContain('{workspaceRoot}/packages/pack/src/**/*.ts');
+    expect(project.targets!.release.cache).toBe(false);
+    expect(inferProject({ kind: 'payload', projectName: 'p', root: 'payloads/p' }, normalizeOptions({ distDir: 'out/' })).targets!.build.outputs)
+      .toEqual(['{workspaceRoot}/out/payloads/p']);
+  });
+});
