@@ -1,0 +1,40 @@
+import { access, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '@runway/errors';
+import { addEntry, emptyRegistry, readRegistry, writeRegistry, type Registry, type RegistryEntry } from '@runway/registry';
+import { withFileLock } from './file-lock';
+
+/** The registry of a directory target, or an empty one stamped `now` when there is none yet. */
+export async function readDirectoryRegistry(dir: string, now: Date): Promise<Registry> {
+  const path = join(dir, 'registry.json');
+  try {
+    await access(path);
+  } catch {
+    return emptyRegistry(now);
+  }
+  return (await readRegistry(path)).registry;
+}
+
+/**
+ * Adds `entry` for `name` to `<dir>/registry.json` under a lock (read → merge → atomic write), so
+ * concurrent releases into one directory never lose each other's entries. `files` are the paths,
+ * relative to `dir`, that the entry points at: they must exist, or nothing is written.
+ */
+export async function addToDirectoryRegistry(dir: string, name: string, entry: RegistryEntry, files: string[], now: Date): Promise<'added' | 'unchanged'> {
+  for (const file of files) {
+    try {
+      await access(join(dir, file));
+    } catch {
+      throw new UserError(`cannot add ${name}@${entry.version} to ${join(dir, 'registry.json')}: ${file} is missing`, {
+        hint: 'the registry never points at a missing file: publish the release files first (re-run the release)',
+      });
+    }
+  }
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, 'registry.json');
+  return withFileLock(path, async () => {
+    const result = addEntry(await readDirectoryRegistry(dir, now), name, entry, now);
+    if (result.outcome === 'added') await writeRegistry(path, result.registry);
+    return result.outcome;
+  });
+}

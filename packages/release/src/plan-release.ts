@@ -1,0 +1,110 @@
+import { UserError } from '@runway/errors';
+import type { Manifest } from '@runway/manifest';
+import { addEntry, serializeRegistry, type RegistryEntry } from '@runway/registry';
+import type { TargetState } from './targets/target-adapter';
+import type { ReleaseAsset } from './types';
+import { unifiedDiff } from './unified-diff';
+
+/** Everything `planRelease` decides from; plain data only. */
+export interface PlanInput {
+  manifest: Pick<Manifest, 'name' | 'version' | 'description' | 'platforms'>;
+  projectRoot: string;
+  tag: string;
+  target: 'directory' | 'github';
+  /** Package first, then its `.sha256`. */
+  assets: ReleaseAsset[];
+  state: TargetState;
+  /** `download_url` of the package, as the target builds it. */
+  downloadUrl: string;
+  /** The calls or writes the target would make, from `TargetAdapter.describeActions`. */
+  actions: string[];
+  now: Date;
+}
+
+/** The exact plan of one release, printed by `--dry-run` and logged before a real run. */
+export interface ReleasePlan {
+  version: 1;
+  project: string;
+  tag: string;
+  target: 'directory' | 'github';
+  /** `release` when anything is left to do; `already-released` when every part is in place. */
+  status: 'release' | 'already-released';
+  files: ReleaseAsset[];
+  /** The entry the registry holds after this release (the existing one when already there). */
+  entry: RegistryEntry;
+  /** Unified diff of registry.json before/after ('' when unchanged). */
+  registryDiff: string;
+  actions: string[];
+}
+
+/**
+ * Pure: decides what releasing `manifest` into a target in `state` means. Refuses (UserError) when
+ * the version is already published with other content: versions are immutable.
+ */
+export function planRelease(input: PlanInput): ReleasePlan {
+  const { manifest, tag, assets, state, now } = input;
+  const pkg = assets[0];
+  const checksum = `sha256:${pkg.sha256}`;
+  const existing = state.registry.runtimes[manifest.name]?.[manifest.version];
+  if (existing && existing.checksum !== checksum) {
+    throw immutableVersion(input, `registry ${state.registryLocation} has ${existing.checksum}, the package built now is ${checksum}`);
+  }
+  // A published (visible) release's assets are as immutable as its registry entry; a draft's are not.
+  const replaceable = state.release?.draft === true;
+  for (const asset of assets) {
+    const held = state.assets.find((a) => a.name === asset.name);
+    if (held && !sameAsset(held, asset) && !replaceable) {
+      throw immutableVersion(input, `${asset.name} is already published with ${held.sha256 ? `sha256:${held.sha256}` : `${held.size} bytes`}, the one built now has sha256:${asset.sha256} (${asset.size} bytes)`);
+    }
+  }
+
+  const entry: RegistryEntry = existing ?? {
+    version: manifest.version,
+    description: manifest.description,
+    download_url: input.downloadUrl,
+    checksum,
+    size: pkg.size,
+    platforms: [...manifest.platforms],
+    published_at: now.toISOString(),
+  };
+  const before = serializeRegistry(state.registry);
+  const after = existing ? before : serializeRegistry(addEntry(state.registry, manifest.name, entry, now).registry);
+  const complete = existing !== undefined
+    && assets.every((asset) => state.assets.some((held) => held.name === asset.name && sameAsset(held, asset)))
+    && state.release?.draft !== true;
+  return {
+    version: 1,
+    project: manifest.name,
+    tag,
+    target: input.target,
+    status: complete ? 'already-released' : 'release',
+    files: assets.map(({ name, sha256, size }) => ({ name, sha256, size })),
+    entry,
+    registryDiff: unifiedDiff(before, after, { from: 'registry.json (published)', to: 'registry.json (after release)' }),
+    actions: complete ? [] : input.actions,
+  };
+}
+
+/** Pure: does the stored asset hold the same bytes? Size always, sha256 when the target knows it. */
+export function sameAsset(held: { size: number; sha256?: string }, local: ReleaseAsset): boolean {
+  return held.size === local.size && (held.sha256 === undefined || held.sha256 === local.sha256);
+}
+
+function immutableVersion(input: PlanInput, detail: string): UserError {
+  const { name, version } = input.manifest;
+  return new UserError(`${name}@${version} is already released with different content: ${detail}`, {
+    hint: `published versions are immutable: bump "version" in ${input.projectRoot}/manifest.yaml (e.g. to the next patch) and release again`,
+  });
+}
+
+/** Pure: the plan as text for a terminal (`--dry-run`). */
+export function formatPlan(plan: ReleasePlan): string {
+  const lines = [
+    `release ${plan.tag} → ${plan.target}${plan.status === 'already-released' ? ' (already released, nothing to do)' : ''}`,
+    'files:',
+    ...plan.files.map((f) => `  ${f.name}  ${f.size} bytes  sha256:${f.sha256}`),
+  ];
+  if (plan.actions.length) lines.push('actions:', ...plan.actions.map((a, i) => `  ${i + 1}. ${a}`));
+  lines.push(plan.registryDiff ? `registry diff:\n${plan.registryDiff.trimEnd()}` : 'registry diff: (none)');
+  return lines.join('\n');
+}

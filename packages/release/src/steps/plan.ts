@@ -1,0 +1,21 @@
+import { formatPlan, planRelease } from '../plan-release';
+import type { Step } from '../step';
+
+/** Reads what the target holds (read-only) and decides the plan; refuses changed content under a published version. */
+export const planStep: Step = {
+  name: 'planning release',
+  mutates: false,
+  skip: (ctx) => ctx.facts.notConcerned,
+  async run(ctx) {
+    const { manifest, tag, assets } = ctx.facts as Required<typeof ctx.facts>;
+    const state = await ctx.target.inspect(tag, assets.map((a) => a.name));
+    ctx.facts.state = state;
+    ctx.facts.plan = planRelease({
+      manifest, projectRoot: ctx.options.projectRoot, tag, target: ctx.target.kind, assets, state,
+      downloadUrl: ctx.target.downloadUrl(tag, assets[0].name),
+      actions: ctx.target.describeActions({ tag, name: manifest.name, version: manifest.version, assets, state }),
+      now: ctx.now(),
+    });
+    ctx.logger.info(formatPlan(ctx.facts.plan));
+  },
+};

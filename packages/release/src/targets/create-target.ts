@@ -1,0 +1,13 @@
+import { createGitHubApi } from '@runway/publisher-github';
+import type { ReleaseOptions } from '../types';
+import { directoryTarget } from './directory-target';
+import { githubTarget } from './github-target';
+import type { TargetAdapter } from './target-adapter';
+
+/** The adapter for `options.target`; the GitHub API client is injected in tests. */
+export function createTargetAdapter(options: ReleaseOptions, now: () => Date): TargetAdapter {
+  const { target } = options;
+  if (target.kind === 'directory') return directoryTarget(target.dir, target.baseUrl, now);
+  const api = options.github ?? createGitHubApi({ token: target.token, repository: target.repository, apiUrl: target.apiUrl });
+  return githubTarget({ api, serverUrl: target.serverUrl, repository: target.repository, workspaceRoot: options.workspaceRoot, now });
+}

@@ -1,0 +1,50 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { addToDirectoryRegistry, listStoredFiles, publishFiles, readDirectoryRegistry, releasePath } from '@runway/publisher-directory';
+import { projectReleaseTag } from '@runway/release-policy';
+import { sameAsset } from '../plan-release';
+import type { LocalAsset } from '../step';
+import type { TargetAdapter, TargetState } from './target-adapter';
+
+/**
+ * The static directory registry: `<dir>/registry.json` plus `<dir>/releases/download/<tag>/<file>`.
+ * `download_url` is `<baseUrl>/releases/download/<tag>/<file>`, or relative without a base URL.
+ */
+export function directoryTarget(dir: string, baseUrl: string | undefined, now: () => Date): TargetAdapter {
+  const registryPath = join(dir, 'registry.json');
+  return {
+    kind: 'directory',
+    async inspect(tag, assetNames): Promise<TargetState> {
+      return {
+        registry: await readDirectoryRegistry(dir, now()),
+        registryLocation: registryPath,
+        assets: await listStoredFiles(dir, tag, assetNames),
+      };
+    },
+    downloadUrl: (tag, fileName) => (baseUrl ? `${baseUrl}/${releasePath(tag, fileName)}` : releasePath(tag, fileName)),
+    describeActions({ tag, name, version, assets, state }) {
+      const actions = assets.map((asset: LocalAsset) => {
+        const target = join(dir, releasePath(tag, asset.name));
+        const held = state.assets.find((a) => a.name === asset.name);
+        return held && sameAsset(held, asset) ? `keep ${target} (identical)` : `write ${target} (${asset.size} bytes)`;
+      });
+      if (!state.registry.runtimes[name]?.[version]) actions.push(`add ${name} ${version} to ${registryPath}`);
+      return actions;
+    },
+    async publishAssets(tag, assets, logger) {
+      for (const { name, outcome } of await publishFiles(dir, tag, assets)) {
+        logger.info(`${outcome === 'copied' ? 'wrote' : 'kept identical'} ${join(dir, releasePath(tag, name))}`);
+      }
+    },
+    async updateRegistry(name, entry, logger) {
+      const tag = projectReleaseTag(name, entry.version);
+      const files = [releasePath(tag, entry.download_url.split('/').pop()!)];
+      const outcome = await addToDirectoryRegistry(dir, name, entry, files, now());
+      if (outcome === 'added') logger.info(`added ${tag} to ${registryPath}`);
+      return outcome;
+    },
+    // Relative URLs are relative to the registry file, as a web server hosting `dir` would serve them.
+    resolveDownload: (url) => (/^[a-z][a-z0-9+.-]*:/i.test(url) ? url
+      : pathToFileURL(isAbsolute(url) ? url : resolve(dir, url)).href),
+  };
+}
