@@ -24,7 +24,7 @@ const files = {
 };
 
 describe('nx release with the Runway version actions (real nx, real git)', () => {
-  it('nx release patch -p <name> bumps manifest.yaml keeping comments, commits and tags <name>@<version> locally (pushing is the maintainer's step)', async () => {
+  it('nx release patch -p <name> bumps manifest.yaml keeping comments, commits and tags <name>@<version> locally (pushing is an explicit step)', async () => {
     const ws = await nxWorkspace(files);
     const origin = await addBareOrigin(ws);
 
