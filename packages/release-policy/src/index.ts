@@ -3,3 +3,4 @@ export { parseReleaseRef, type ReleaseRef } from './release-ref';
 export { computeImageTags, versionTags, publishedVersions, PUBLISH_EVENTS, type ImageTagsInput, type PublishEvent } from './image-tags';
 export { splitImageRepository, imageRepositories, type ImageRepository } from './image-name';
 export { planImagePublish, type ImagePublishInput, type ImagePublishPlan, type PayloadImageSource } from './image-publish-plan';
+export { projectReleaseTag, decideReleaseForRef, type RefDecision } from './project-release-tag';
