@@ -1,0 +1,85 @@
+import { UserError } from '@runway/errors';
+import { isValidName } from '@runway/manifest';
+import { timestamp } from './timestamp';
+import type { Registry, RegistryEntry } from './types';
+import { validateEntry } from './validate-entry';
+import { isDeprecated, isSemver, sortVersions } from './versions';
+
+/** A new, empty registry stamped with `now`. */
+export function emptyRegistry(now: Date): Registry {
+  return { version: '1', updated_at: timestamp(now), runtimes: {} };
+}
+
+function withVersion(registry: Registry, name: string, entry: RegistryEntry, now: Date): Registry {
+  return {
+    ...registry,
+    updated_at: timestamp(now),
+    runtimes: { ...registry.runtimes, [name]: { ...registry.runtimes[name], [entry.version]: entry } },
+  };
+}
+
+/**
+ * Adds a published version. Pure: returns a new registry and never mutates its argument.
+ * Published versions are immutable: the same version with the same checksum is `'unchanged'`
+ * (the registry is returned as is, `updated_at` included, so a re-run writes identical bytes);
+ * with another checksum it is refused.
+ *
+ * @throws UserError for an invalid name or entry, or a checksum conflict (naming both checksums).
+ */
+export function addEntry(registry: Registry, name: string, entry: RegistryEntry, now: Date): { registry: Registry; outcome: 'added' | 'unchanged' } {
+  if (!isValidName(name)) {
+    throw new UserError(`cannot add "${name}" to the registry: not a valid runtime name`, { hint: 'use lowercase letters, digits, "." and "-", starting with a letter or digit' });
+  }
+  const issues = validateEntry(entry);
+  if (!isSemver(entry.version)) issues.unshift({ path: 'version', message: `"${entry.version}" is not a semantic version` });
+  if (issues.length > 0) {
+    throw new UserError(`cannot add ${name}@${entry.version} to the registry: ${issues.map((i) => `${i.path || 'entry'} ${i.message}`).join('; ')}`, {
+      hint: 'see packages/registry/registry.schema.json for the entry format',
+    });
+  }
+  const existing = registry.runtimes[name]?.[entry.version];
+  if (existing) {
+    if (existing.checksum === entry.checksum) return { registry, outcome: 'unchanged' };
+    throw new UserError(
+      `${name}@${entry.version} is already published with checksum ${existing.checksum}; the new package has ${entry.checksum}`,
+      { hint: `published versions are immutable: bump "version" in runtimes/${name}/manifest.yaml and release again` },
+    );
+  }
+  return { registry: withVersion(registry, name, entry, now), outcome: 'added' };
+}
+
+/** Versions of `name`, or a UserError listing the runtimes the registry has. */
+export function versionsOf(registry: Registry, name: string): Record<string, RegistryEntry> {
+  const versions = registry.runtimes[name];
+  if (versions && Object.keys(versions).length > 0) return versions;
+  const names = Object.keys(registry.runtimes).sort();
+  throw new UserError(`runtime "${name}" is not in the registry`, {
+    hint: names.length > 0 ? `available runtimes: ${names.join(', ')}` : 'the registry is empty',
+  });
+}
+
+/** Lists versions for error messages: `1.0.0, 1.2.0 (deprecated)`. */
+export function describeVersions(versions: Record<string, RegistryEntry>): string {
+  return sortVersions(Object.keys(versions)).map((v) => (isDeprecated(versions[v]) ? `${v} (deprecated)` : v)).join(', ');
+}
+
+/**
+ * Marks a version deprecated instead of deleting it (pure). Re-deprecating with the same reason
+ * and replacement returns the registry unchanged, so the operation is safe to repeat.
+ *
+ * @throws UserError when the version (or the `use` replacement) is not in the registry.
+ */
+export function deprecateEntry(registry: Registry, name: string, version: string, info: { reason?: string; use?: string }, now: Date): Registry {
+  const versions = versionsOf(registry, name);
+  const entry = versions[version];
+  if (!entry) {
+    throw new UserError(`${name}@${version} is not in the registry, so it cannot be deprecated`, { hint: `available versions: ${describeVersions(versions)}` });
+  }
+  if (info.use !== undefined && (!versions[info.use] || info.use === version)) {
+    throw new UserError(`cannot point ${name}@${version} users to "${info.use}": not another published version`, { hint: `available versions: ${describeVersions(versions)}` });
+  }
+  const current = typeof entry.deprecated === 'object' ? entry.deprecated : undefined;
+  if (isDeprecated(entry) && current?.reason === info.reason && current?.use === info.use) return registry;
+  const deprecated = { ...(info.reason !== undefined && { reason: info.reason }), ...(info.use !== undefined && { use: info.use }), at: timestamp(now) };
+  return withVersion(registry, name, { ...entry, deprecated }, now);
+}

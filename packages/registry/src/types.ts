@@ -1,0 +1,33 @@
+/** How a version is marked as withdrawn: `true`, or details (why, what to use instead, when). */
+export type Deprecation = { reason?: string; use?: string; at?: string } | boolean;
+
+/** One published, immutable version of a runtime. Unknown extra fields are kept on rewrite. */
+export interface RegistryEntry {
+  version: string;
+  description: string;
+  download_url: string;
+  /** `sha256:<64 hex>` of the .tar.gz file. */
+  checksum: string;
+  size: number;
+  platforms: string[];
+  published_at?: string;
+  deprecated?: Deprecation;
+  [extra: string]: unknown;
+}
+
+/** The `registry.json` document (format version "1", nested form). Unknown top-level fields are kept. */
+export interface Registry {
+  version: '1';
+  updated_at: string;
+  runtimes: Record<string, Record<string, RegistryEntry>>;
+  [extra: string]: unknown;
+}
+
+/** A problem with one part of a registry; the rest of the registry stays usable. */
+export interface RegistryProblem {
+  runtime?: string;
+  version?: string;
+  /** JSON pointer-like location, e.g. `runtimes.python-3.11.1.3.1.checksum`. */
+  path: string;
+  message: string;
+}

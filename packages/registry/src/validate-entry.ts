@@ -1,0 +1,52 @@
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import schema from '../registry.schema.json';
+
+/** A schema violation at a path relative to the validated value (`checksum`, `platforms.1`, or `` for the value itself). */
+export interface SchemaIssue {
+  path: string;
+  message: string;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+addFormats(ajv);
+ajv.addSchema(schema);
+
+function compiled(ref: string): ValidateFunction {
+  const fn = ajv.getSchema(`${schema.$id}${ref}`);
+  if (!fn) throw new Error(`registry.schema.json has no ${ref}`);
+  return fn;
+}
+
+const validateHeaderFn = compiled('#/definitions/header');
+const validateEntryFn = compiled('#/definitions/entry');
+
+function describe(error: ErrorObject): SchemaIssue {
+  const path = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (error.keyword === 'required') path.push(String(error.params.missingProperty));
+  const message = error.keyword === 'required'
+    ? 'is required'
+    : error.keyword === 'pattern' && path.at(-1) === 'checksum'
+      ? 'must be "sha256:" followed by 64 lowercase hex digits'
+      : error.keyword === 'const'
+        ? `must be ${JSON.stringify(error.params.allowedValue)}`
+        : error.message ?? 'is invalid';
+  return { path: path.join('.'), message };
+}
+
+function run(fn: ValidateFunction, value: unknown): SchemaIssue[] {
+  if (fn(value)) return [];
+  // oneOf on `deprecated` reports every branch; keep one issue per path so messages stay short.
+  const seen = new Set<string>();
+  return (fn.errors ?? []).map(describe).filter((i) => !seen.has(i.path) && seen.add(i.path));
+}
+
+/** Checks one registry entry against `registry.schema.json#/definitions/entry`. */
+export function validateEntry(value: unknown): SchemaIssue[] {
+  return run(validateEntryFn, value);
+}
+
+/** Checks the top level of a registry (format version, updated_at, runtimes object), not the entries. */
+export function validateHeader(value: unknown): SchemaIssue[] {
+  return run(validateHeaderFn, value);
+}
