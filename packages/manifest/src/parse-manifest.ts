@@ -1,6 +1,6 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { describeVersionProblem, isValidName, isValidVersion, KNOWN_PLATFORMS } from './rules';
-import type { Issue, Manifest, ManifestResult, ProjectKind } from './types';
+import type { Issue, ManifestResult, ProjectKind } from './types';
 
 export interface ParseManifestOptions {
   /** Path shown in issues, relative to the workspace root. */

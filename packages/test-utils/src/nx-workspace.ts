@@ -1,21 +1,24 @@
 import { cp, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { execa, type Result } from 'execa';
+import { execa, type Options } from 'execa';
 import { testdir, writeFixtures, type FixtureFile } from './testdir';
 
 /** The Runway repository this test runs from: its node_modules provide nx and the plugin. */
 export const REPO_ROOT = resolve(__dirname, '../../..');
+
+/** The outcome of a command run in a test workspace, as plain strings. */
+export interface RunResult { exitCode: number; stdout: string; stderr: string; /** stdout and stderr interleaved */ all: string }
 
 export interface NxWorkspace {
   dir: string;
   /** Environment for processes in this workspace: own Nx cache, no daemon, no CI colours. */
   env: NodeJS.ProcessEnv;
   /** Runs `nx <args>` in the workspace; never throws, inspect `exitCode`. */
-  nx(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<Result>;
+  nx(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<RunResult>;
   /** Runs `git <args>` in the workspace and throws on failure. */
-  git(args: string[]): Promise<Result>;
+  git(args: string[]): Promise<RunResult>;
   /** Runs the `runway` CLI in the workspace; never throws. */
-  runway(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<Result>;
+  runway(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<RunResult>;
 }
 
 export interface NxWorkspaceOptions {
@@ -51,7 +54,11 @@ export async function nxWorkspace(files: Record<string, FixtureFile>, options: N
     GIT_AUTHOR_NAME: 'Runway Test', GIT_AUTHOR_EMAIL: 'test@runway.invalid',
     GIT_COMMITTER_NAME: 'Runway Test', GIT_COMMITTER_EMAIL: 'test@runway.invalid',
   };
-  const git = (args: string[]) => execa('git', args, { cwd: dir, env });
+  const run = async (file: string, args: string[], options: Options): Promise<RunResult> => {
+    const r = await execa(file, args, { cwd: dir, all: true, ...options });
+    return { exitCode: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), all: String(r.all ?? '') };
+  };
+  const git = (args: string[]) => run('git', args, { env });
   await git(['init', '-q', '-b', 'main']);
   if (options.commit !== false) {
     await git(['add', '-A']);
@@ -60,7 +67,7 @@ export async function nxWorkspace(files: Record<string, FixtureFile>, options: N
   const bin = (name: string) => join(REPO_ROOT, 'node_modules', '.bin', name);
   return {
     dir, env, git,
-    nx: (args, extraEnv = {}) => execa(bin('nx'), [...args, '--outputStyle=static'], { cwd: dir, env: { ...env, ...extraEnv }, reject: false, all: true }),
-    runway: (args, extraEnv = {}) => execa(bin('runway'), args, { cwd: dir, env: { ...env, ...extraEnv }, reject: false, all: true }),
+    nx: (args, extraEnv = {}) => run(bin('nx'), [...args, '--outputStyle=static'], { env: { ...env, ...extraEnv }, reject: false }),
+    runway: (args, extraEnv = {}) => run(bin('runway'), args, { env: { ...env, ...extraEnv }, reject: false }),
   };
 }
