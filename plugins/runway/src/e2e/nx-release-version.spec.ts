@@ -29,24 +29,24 @@ describe('nx release with the Runway version actions (real nx, real git)', () =>
     const origin = await addBareOrigin(ws);
 
     const run = await nxRelease(ws, ['patch', '-p', 'py', '--skip-publish']);
-    expect(run.exitCode, run.all).toBe(0);
+    expect(run.exitCode, String(run.all)).toBe(0);
 
     const text = await readFile(join(ws.dir, 'runtimes/py/manifest.yaml'), 'utf8');
     expect(text).toBe(MANIFEST.replace('version: 1.0.0 #', 'version: 1.0.1 #'));
     expect(await readFile(join(ws.dir, 'runtimes/other/manifest.yaml'), 'utf8')).toContain('version: 2.0.0');
 
-    const tags = (await ws.git(['tag', '--points-at', 'HEAD'])).stdout.split('\n');
+    const tags = String((await ws.git(['tag', '--points-at', 'HEAD'])).stdout).split('\n');
     expect(tags).toEqual(['py@1.0.1']);
     expect((await ws.git(['cat-file', '-t', 'py@1.0.1'])).stdout).toBe('tag');
     expect((await ws.git(['status', '--porcelain'])).stdout).toBe('');
-    expect((await ws.git(['show', '--name-only', '--format=', 'HEAD'])).stdout.trim()).toBe('runtimes/py/manifest.yaml');
+    expect(String((await ws.git(['show', '--name-only', '--format=', 'HEAD'])).stdout).trim()).toBe('runtimes/py/manifest.yaml');
     expect((await execa('git', ['tag'], { cwd: origin })).stdout).toBe('');
   });
 
   it('--dry-run shows the bump and changes nothing', async () => {
     const ws = await nxWorkspace(files);
     const run = await nxRelease(ws, ['minor', '-p', 'py', '--skip-publish', '--dry-run']);
-    expect(run.exitCode, run.all).toBe(0);
+    expect(run.exitCode, String(run.all)).toBe(0);
     expect(run.all).toContain('1.1.0');
     expect(await readFile(join(ws.dir, 'runtimes/py/manifest.yaml'), 'utf8')).toBe(MANIFEST);
     expect((await ws.git(['tag'])).stdout).toBe('');
