@@ -1,0 +1,120 @@
+import { UserError } from '@runway/errors';
+import { splitImageRepository, type ImagePublishPlan } from '@runway/release-policy';
+import type { DockerApi, DockerEvent, RegistryCredentials } from './docker-api';
+import type { RegistryClient } from './registry-client';
+import { DaemonStreamError } from './stream-events';
+import { packBuildContext } from './build-context';
+
+/** One unit of work with a present-participle title, run in order by the caller (listr2). */
+export interface PublishStep {
+  title: string;
+  run(): Promise<void>;
+}
+
+export interface PublishImageDeps {
+  docker: DockerApi;
+  /** The registry client for a host (one per host; carries its credentials). */
+  registry(host: string): RegistryClient;
+  credentials(host: string): RegistryCredentials | undefined;
+  /** Build and push output lines, for logs. */
+  onOutput?: (line: string) => void;
+}
+
+/** What a finished publish produced: one image id and the one digest every ref resolves to. */
+export interface PublishResult {
+  imageId?: string;
+  digest?: string;
+  refs: string[];
+}
+
+/**
+ * The ordered steps that carry out a publish plan, and the result they fill in:
+ * 1. checking registry access: credentials are tried before a long build is wasted;
+ * 2. building the image once, with every `repository:tag` of the plan;
+ * 3. pushing each ref on its own: pushing a whole repository would also push stale local tags;
+ * 4. verifying through the registry API that every ref resolves to the pushed digest.
+ */
+export function imagePublishSteps(plan: ImagePublishPlan, contextDir: string, deps: PublishImageDeps): { steps: PublishStep[]; result: PublishResult } {
+  const result: PublishResult = { refs: plan.refs };
+  const hosts = [...new Set(plan.repositories.map((r) => splitImageRepository(r).host))];
+  const output = (e: DockerEvent) => {
+    const line = (e.stream ?? (e.status ? `${e.id ? `${e.id}: ` : ''}${e.status}` : '')).trimEnd();
+    if (line) deps.onOutput?.(line);
+  };
+
+  const steps: PublishStep[] = [
+    {
+      title: `checking access to ${hosts.join(', ')}`,
+      run: async () => {
+        await deps.docker.ping();
+        for (const host of hosts) await deps.registry(host).ping();
+      },
+    },
+    {
+      title: `building ${plan.repositories[0]} from ${plan.dockerfile}`,
+      run: async () => {
+        try {
+          result.imageId = await deps.docker.buildImage(await packBuildContext(contextDir), {
+            dockerfile: plan.dockerfile, tags: plan.refs, labels: plan.labels, onEvent: output,
+          });
+        } catch (err) {
+          if (err instanceof DaemonStreamError) {
+            throw new UserError(`building the runenv image of ${plan.project} failed: ${err.message}`, {
+              hint: `fix ${plan.dockerfile} in the payload folder; the build output above shows the failing step`, cause: err,
+            });
+          }
+          throw err;
+        }
+      },
+    },
+    ...plan.refs.map((ref): PublishStep => ({
+      title: `pushing ${ref}`,
+      run: async () => {
+        const at = ref.lastIndexOf(':');
+        const repository = ref.slice(0, at);
+        const host = splitImageRepository(repository).host;
+        const credentials = deps.credentials(host);
+        let digest: string;
+        try {
+          digest = await deps.docker.pushImage(repository, ref.slice(at + 1), credentials, output);
+        } catch (err) {
+          throw pushError(err, ref, host, credentials);
+        }
+        if (result.digest && result.digest !== digest) {
+          throw new Error(`${ref} was pushed as ${digest} but earlier tags as ${result.digest}: the tags do not share one image`);
+        }
+        result.digest = digest;
+      },
+    })),
+    {
+      title: `verifying that ${plan.refs.length} tag(s) resolve to one digest`,
+      run: async () => {
+        const mismatches: string[] = [];
+        for (const ref of plan.refs) {
+          const at = ref.lastIndexOf(':');
+          const { host, path } = splitImageRepository(ref.slice(0, at));
+          const digest = await deps.registry(host).manifestDigest(path, ref.slice(at + 1));
+          if (digest !== result.digest) mismatches.push(`${ref} → ${digest ?? 'missing'}`);
+        }
+        if (mismatches.length) {
+          throw new Error(`after the push, these tags do not resolve to ${result.digest}: ${mismatches.join(', ')}`);
+        }
+      },
+    },
+  ];
+  return { steps, result };
+}
+
+/** Turns a daemon push failure into a message naming the registry and what to change. */
+function pushError(err: unknown, ref: string, host: string, credentials: RegistryCredentials | undefined): Error {
+  const message = (err as Error).message ?? String(err);
+  if (/unauthorized|authentication required|denied|no basic auth credentials|401/i.test(message)) {
+    return new UserError(`registry ${host} refused the push of ${ref}: ${message}`, {
+      hint: credentials
+        ? `check the credentials from ${credentials.source} for ${host} (RUNWAY_IMAGE_REGISTRY_USER / RUNWAY_IMAGE_REGISTRY_PASSWORD)`
+        : `set RUNWAY_IMAGE_REGISTRY_USER and RUNWAY_IMAGE_REGISTRY_PASSWORD for ${host}, or run docker login ${host}`,
+      cause: err,
+    });
+  }
+  return err instanceof DaemonStreamError ? new Error(`pushing ${ref} failed: ${message}`, { cause: err }) : (err as Error);
+}
