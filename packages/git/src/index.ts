@@ -2,3 +2,5 @@ export { runGit, type GitCallOptions } from './run-git';
 export { headSha, currentBranch, fetchBranchTip, readFileAt } from './refs';
 export { commitFile, type CommitFileInput, type GitIdentity } from './commit-file';
 export { pushCommit, isRejectedPush } from './push';
+export { localTagExists, remoteTagExists, createAnnotatedTag, pushTag, deleteLocalTag } from './tags';
+export { worktreeChanges, classifyBranchSync, compareCommits, remoteDefaultBranch, repositoryRoot, trackedFiles, type BranchSync } from './worktree-status';
