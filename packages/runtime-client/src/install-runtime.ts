@@ -1,0 +1,122 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from '@runway/errors';
+import type { Logger } from '@runway/log';
+import { openDownload } from './download';
+import { withInstallLock } from './install-lock';
+import { describeTree, readReceipt, RECEIPT_FILE, type InstallReceipt } from './install-receipt';
+import { checkInstallTarget, installPath } from './install-paths';
+import { withRetry, type RetryOptions } from './retry';
+import { extractTarball, type ExtractedItem } from './safe-extract';
+import { chooseSetupScript, runSetupScript } from './setup-script';
+
+export interface InstallRequest {
+  name: string;
+  version: string;
+  /** Resolved download URL (http(s) or file). */
+  url: string;
+  checksum: string;
+  size: number;
+  /** Root holding `<name>-<version>/` folders. */
+  dir: string;
+  /** Run the platform's setup script after unpacking; a failure rolls the install back. */
+  setup?: { platform: string; env: NodeJS.ProcessEnv; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+  maxBytes: number;
+  maxEntries: number;
+  idleTimeoutMs: number;
+  retry?: RetryOptions;
+  logger: Logger;
+  now: () => Date;
+  onProgress?: (bytes: number, total: number) => void;
+}
+
+export interface InstallResult {
+  outcome: 'installed' | 'unchanged';
+  path: string;
+  receipt: InstallReceipt;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
+/** Moves a folder out of sight in one rename, then deletes it: readers never see half a runtime. */
+export async function discardFolder(dir: string, path: string): Promise<void> {
+  const trash = join(dir, `.staging-discard-${randomBytes(6).toString('hex')}`);
+  await rename(path, trash);
+  await rm(trash, { recursive: true, force: true });
+}
+
+async function writeReceipt(installDir: string, receipt: InstallReceipt): Promise<void> {
+  const temp = join(installDir, `${RECEIPT_FILE}.tmp`);
+  await writeFile(temp, `${JSON.stringify(receipt, null, 2)}\n`);
+  await rename(temp, join(installDir, RECEIPT_FILE));
+}
+
+/**
+ * Installs one runtime version into `<dir>/<name>-<version>/`, atomically: under a per-name lock,
+ * the package is downloaded, verified (sha256 and size, in the same streaming pass) and unpacked
+ * by the safe extractor into `<dir>/.staging-*`, then renamed into place. An identical existing
+ * install is `'unchanged'`. Any failure, including a failed setup script, leaves nothing behind.
+ */
+export async function installRuntime(req: InstallRequest): Promise<InstallResult> {
+  checkInstallTarget(req.name, req.version);
+  const target = installPath(req.dir, req.name, req.version);
+  await mkdir(req.dir, { recursive: true });
+  return withInstallLock(req.dir, req.name, async () => {
+    if (await exists(target)) {
+      const receipt = await readReceipt(target);
+      if (receipt?.checksum === req.checksum) return { outcome: 'unchanged' as const, path: target, receipt };
+      if (receipt) {
+        throw new UserError(`${req.name}@${req.version} is installed at ${target} from a package with checksum ${receipt.checksum}, but the registry now lists ${req.checksum}`, {
+          hint: `published versions should never change; if you trust the registry, run "runway runtime remove ${req.name}@${req.version}" and install again`,
+        });
+      }
+      req.logger.warn(`warning: ${target} has no install receipt (an interrupted install); replacing it`);
+      await discardFolder(req.dir, target);
+    }
+
+    const staging = await mkdtemp(join(req.dir, `.staging-${req.name}-${req.version}-`));
+    try {
+      const extracted = await withRetry(async () => {
+        await rm(staging, { recursive: true, force: true });
+        await mkdir(staging);
+        return extractTarball(openDownload(req.url, { idleTimeoutMs: req.idleTimeoutMs }), `${req.name}@${req.version}`, {
+          dest: staging,
+          topLevel: req.name,
+          maxBytes: req.maxBytes,
+          maxEntries: req.maxEntries,
+          expected: { checksum: req.checksum, size: req.size },
+          onProgress: req.onProgress && ((bytes) => req.onProgress!(bytes, req.size)),
+        });
+      }, {
+        ...req.retry,
+        onRetry: (err, attempt) => req.logger.warn(`warning: ${err.message}; retrying (attempt ${attempt + 1})`),
+      });
+      await rename(join(staging, req.name), target);
+      let files: ExtractedItem[] = extracted.items.sort((a, b) => (a.path < b.path ? -1 : 1));
+      let script: string | null = null;
+      if (req.setup) {
+        try {
+          script = await chooseSetupScript(target, req.setup.platform);
+          req.logger.info(`running ${script} for ${req.name}@${req.version}`);
+          await runSetupScript({ installDir: target, script, name: req.name, version: req.version, ...req.setup });
+          files = await describeTree(target);
+        } catch (err) {
+          await discardFolder(req.dir, target);
+          throw err;
+        }
+      }
+      const receipt: InstallReceipt = {
+        format: 1, kind: 'runway-install', name: req.name, version: req.version,
+        checksum: extracted.checksum, size: extracted.size, source: req.url,
+        installed_at: req.now().toISOString(), setup: script, files,
+      };
+      await writeReceipt(target, receipt);
+      return { outcome: 'installed' as const, path: target, receipt };
+    } finally {
+      await rm(staging, { recursive: true, force: true });
+    }
+  }, { onWait: () => req.logger.info(`waiting for another install of ${req.name} to finish`) });
+}

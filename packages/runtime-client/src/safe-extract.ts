@@ -1,0 +1,266 @@
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { link, mkdir, open, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { Parser, type ReadEntry } from 'tar';
+import { UserError } from '@runway/errors';
+
+/** One item written by the extractor, path relative to the runtime's top-level folder. */
+export interface ExtractedItem {
+  path: string;
+  type: 'file' | 'dir' | 'symlink' | 'hardlink';
+  /** Permission bits (0o777 mask); setuid/setgid/sticky archives are refused. */
+  mode: number;
+  size?: number;
+  /** `sha256:<hex>` of a file's content. */
+  sha256?: string;
+  /** Symlink target as stored, or the hardlink's source path relative to the top-level folder. */
+  target?: string;
+}
+
+export interface ExtractOptions {
+  /** An existing, empty staging directory; the archive lands in `<dest>/<topLevel>/`. */
+  dest: string;
+  /** The one folder every entry must live in (the runtime name). */
+  topLevel: string;
+  /** Cap on uncompressed bytes (tar stream and declared file sizes), against gzip bombs. */
+  maxBytes: number;
+  maxEntries: number;
+  /** When given, the compressed stream must have exactly this sha256 and size. */
+  expected?: { checksum: string; size: number };
+  /** Called with the compressed byte count as data arrives. */
+  onProgress?: (bytes: number) => void;
+}
+
+export interface ExtractResult {
+  items: ExtractedItem[];
+  /** `sha256:<hex>` and byte size of the compressed archive as received. */
+  checksum: string;
+  size: number;
+}
+
+export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
+export const DEFAULT_MAX_ENTRIES = 200_000;
+
+const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
+/** Writes are batched so a 200 MB package is not tens of thousands of tiny syscalls. */
+const WRITE_BATCH = 1024 * 1024;
+
+/** Why an archive was refused; `UserError` so the CLI prints it without a stack. */
+export class UnsafeArchiveError extends UserError {
+  constructor(archive: string, problem: string) {
+    super(`refusing ${archive}: ${problem}`, { hint: 'the package is broken or hostile; nothing was installed. Report it to the registry maintainer.' });
+    this.name = 'UnsafeArchiveError';
+  }
+}
+
+/**
+ * Splits an archive path into safe segments, or says why it is unsafe. Leading `./` is allowed;
+ * absolute paths, `..` anywhere, NUL bytes and paths outside `<topLevel>/` are not.
+ */
+export function checkEntryPath(raw: string, topLevel: string): { segments: string[] } | { problem: string } {
+  if (raw.includes('\0')) return { problem: `entry "${raw}" has a NUL byte in its name` };
+  if (raw.startsWith('/') || /^[a-zA-Z]:/.test(raw) || raw.startsWith('\\')) return { problem: `entry "${raw}" has an absolute path` };
+  const segments = raw.split('/').filter((s) => s !== '' && s !== '.');
+  if (segments.includes('..')) return { problem: `entry "${raw}" escapes with ".."` };
+  if (segments.length > 0 && segments[0] !== topLevel) {
+    return { problem: `entry "${raw}" is outside the top-level folder "${topLevel}/" (a package holds exactly one folder named after the runtime)` };
+  }
+  return { segments };
+}
+
+/**
+ * Whether a symlink at `linkSegments` with `target` stays inside `<topLevel>/`. Targets may only
+ * climb (`../`) before descending, never after: then every step lands on a real directory or on
+ * another link checked the same way, so no chain of links can leave the folder.
+ */
+export function symlinkStaysInside(linkSegments: string[], target: string): boolean {
+  if (target === '' || target.startsWith('/') || target.includes('\0')) return false;
+  const parts = target.split('/').filter((s) => s !== '' && s !== '.');
+  const firstNormal = parts.findIndex((p) => p !== '..');
+  const ups = firstNormal === -1 ? parts.length : firstNormal;
+  if (parts.slice(ups).includes('..')) return false;
+  // linkSegments[0] is the top-level folder: climbing to it is fine, above it leaves the runtime.
+  return linkSegments.length - 1 - ups >= 1;
+}
+
+/**
+ * Streams a `.tar.gz` from `source` into `opts.dest`, computing sha256 and size of the compressed
+ * bytes in the same pass, and refusing anything unsafe: traversal, absolute paths, links leaving
+ * the folder or written through, devices/FIFOs, setuid/setgid/sticky bits, oversized content,
+ * truncated or empty archives, entries outside `<topLevel>/`. The caller owns `dest` and removes
+ * it on failure; nothing is written outside it.
+ */
+export async function extractTarball(source: AsyncIterable<Uint8Array>, archive: string, opts: ExtractOptions): Promise<ExtractResult> {
+  const refuse = (problem: string) => new UnsafeArchiveError(archive, problem);
+  const hash = createHash('sha256');
+  let compressed = 0;
+  let inflated = 0;
+  let declared = 0;
+  const items: ExtractedItem[] = [];
+  const kinds = new Map<string, ExtractedItem['type']>();
+
+  let failure: Error | undefined;
+  let rejectFailed!: (err: Error) => void;
+  const failed = new Promise<never>((_, reject) => { rejectFailed = reject; });
+  failed.catch(() => undefined);
+  const fail = (err: Error) => {
+    if (!failure) { failure = err; rejectFailed(err); }
+  };
+
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  const parser = new Parser({ strict: true });
+  parser.on('error', (err: Error) => fail(refuse(kinds.size === 0 ? `the archive is empty or not a tar archive (${err.message})` : `not a valid tar archive (${err.message})`)));
+  parser.on('ignoredEntry', (entry: ReadEntry) => fail(refuse(`entry "${entry.path}" has unsupported type ${entry.type}`)));
+  let chain: Promise<void> = Promise.resolve();
+  parser.on('entry', (entry: ReadEntry) => {
+    chain = chain.then(async () => {
+      if (failure) return void entry.resume();
+      try {
+        await writeEntry(entry);
+      } catch (err) {
+        fail(err as Error);
+        entry.resume();
+      }
+    });
+  });
+
+  const within = (segments: string[]) => join(opts.dest, ...segments);
+  /** Refuses a path whose parent chain passes through a symlink or a file, or that already exists. */
+  const checkParents = (segments: string[], raw: string) => {
+    for (let i = 1; i < segments.length; i++) {
+      const kind = kinds.get(segments.slice(0, i).join('/'));
+      if (kind === 'symlink') throw refuse(`entry "${raw}" would be written through the symlink "${segments.slice(0, i).join('/')}"`);
+      if (kind && kind !== 'dir') throw refuse(`entry "${raw}" is inside "${segments.slice(0, i).join('/')}", which is not a directory`);
+    }
+  };
+
+  async function writeEntry(entry: ReadEntry): Promise<void> {
+    if (items.length >= opts.maxEntries) throw refuse(`more than ${opts.maxEntries} entries`);
+    const checked = checkEntryPath(entry.path, opts.topLevel);
+    if ('problem' in checked) throw refuse(checked.problem);
+    const { segments } = checked;
+    const key = segments.join('/');
+    const mode = entry.mode ?? 0o644;
+    if (mode & 0o7000) throw refuse(`entry "${entry.path}" has setuid/setgid/sticky bits (mode ${mode.toString(8)})`);
+    if (segments.length === 0) {
+      if (entry.type === 'Directory') return void entry.resume();
+      throw refuse(`entry "${entry.path}" has an empty name`);
+    }
+    checkParents(segments, entry.path);
+    const existing = kinds.get(key);
+    if (existing && !(existing === 'dir' && entry.type === 'Directory')) throw refuse(`entry "${entry.path}" appears twice`);
+    await mkdir(within(segments.slice(0, -1)), { recursive: true, mode: 0o755 });
+    const relative = segments.slice(1).join('/') || '.';
+    const perm = mode & 0o777;
+
+    if (entry.type === 'Directory') {
+      if (!existing) {
+        await mkdir(within(segments), { recursive: true });
+        kinds.set(key, 'dir');
+        items.push({ path: relative, type: 'dir', mode: perm });
+      }
+      return void entry.resume();
+    }
+    if (entry.type === 'SymbolicLink') {
+      const target = entry.linkpath ?? '';
+      if (!symlinkStaysInside(segments, target)) throw refuse(`symlink "${entry.path}" -> "${target}" points outside "${opts.topLevel}/"`);
+      await symlink(target, within(segments));
+      kinds.set(key, 'symlink');
+      items.push({ path: relative, type: 'symlink', mode: 0o777, target });
+      return void entry.resume();
+    }
+    if (entry.type === 'Link') {
+      const raw = entry.linkpath ?? '';
+      const source = checkEntryPath(raw, opts.topLevel);
+      if ('problem' in source || source.segments.length < 2) throw refuse(`hardlink "${entry.path}" -> "${raw}" points outside "${opts.topLevel}/"`);
+      const sourceKey = source.segments.join('/');
+      if (kinds.get(sourceKey) !== 'file') throw refuse(`hardlink "${entry.path}" -> "${raw}" does not point to a file extracted earlier`);
+      checkParents(source.segments, raw);
+      await link(within(source.segments), within(segments));
+      kinds.set(key, 'file');
+      const original = items.find((i) => i.path === source.segments.slice(1).join('/'));
+      items.push({ ...original!, path: relative, type: 'hardlink', target: source.segments.slice(1).join('/') });
+      return void entry.resume();
+    }
+    if (!FILE_TYPES.has(entry.type)) {
+      throw refuse(`entry "${entry.path}" is a ${entry.type}; only files, directories and links are allowed`);
+    }
+    declared += entry.size ?? 0;
+    if (declared > opts.maxBytes) throw refuse(`unpacks to more than ${opts.maxBytes} bytes (raise the limit with --max-size if this is expected)`);
+    const fileHash = createHash('sha256');
+    const handle = await open(within(segments), 'wx', 0o600);
+    kinds.set(key, 'file');
+    try {
+      let batch: Buffer[] = [];
+      let batched = 0;
+      for await (const chunk of entry as AsyncIterable<Buffer>) {
+        fileHash.update(chunk);
+        batch.push(chunk);
+        batched += chunk.length;
+        if (batched >= WRITE_BATCH) {
+          await handle.writev(batch);
+          batch = [];
+          batched = 0;
+        }
+      }
+      if (batched > 0) await handle.writev(batch);
+      await handle.chmod(perm);
+    } finally {
+      await handle.close();
+    }
+    items.push({ path: relative, type: 'file', mode: perm, size: entry.size, sha256: `sha256:${fileHash.digest('hex')}` });
+  }
+
+  async function feedCompressed(): Promise<void> {
+    for await (const chunk of source) {
+      if (failure) return;
+      hash.update(chunk);
+      compressed += chunk.length;
+      opts.onProgress?.(compressed);
+      if (opts.expected && compressed > opts.expected.size) {
+        throw refuse(`download is larger than the ${opts.expected.size} bytes the registry lists`);
+      }
+      if (!gunzip.write(chunk)) await Promise.race([once(gunzip, 'drain'), failed]);
+    }
+    gunzip.end();
+  }
+
+  async function feedParser(): Promise<void> {
+    try {
+      for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+        inflated += chunk.length;
+        if (inflated > opts.maxBytes) throw refuse(`unpacks to more than ${opts.maxBytes} bytes (raise the limit with --max-size if this is expected)`);
+        if (!parser.write(chunk)) await Promise.race([once(parser, 'drain'), failed]);
+        if (failure) return;
+      }
+    } catch (err) {
+      if (err instanceof UnsafeArchiveError) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      throw refuse(code === 'Z_BUF_ERROR' ? 'the gzip stream is truncated' : `not a gzip-compressed tarball (${(err as Error).message})`);
+    }
+    const ended = once(parser, 'end');
+    parser.end();
+    await Promise.race([ended, failed]);
+  }
+
+  try {
+    await Promise.race([Promise.all([feedCompressed(), feedParser()]), failed]);
+    await chain;
+    if (failure) throw failure;
+  } catch (err) {
+    fail(err as Error);
+    gunzip.destroy();
+    parser.abort(err as Error);
+    await chain.catch(() => undefined);
+    throw failure;
+  }
+
+  const checksum = `sha256:${hash.digest('hex')}`;
+  if (opts.expected && compressed !== opts.expected.size) throw refuse(`size mismatch: the registry lists ${opts.expected.size} bytes, the download has ${compressed}`);
+  if (opts.expected && checksum !== opts.expected.checksum) throw refuse(`checksum mismatch: the registry lists ${opts.expected.checksum}, the download has ${checksum}`);
+  const content = items.filter((i) => i.path !== '.');
+  if (content.length === 0) throw refuse(kinds.size === 0 ? 'the archive is empty' : `the "${opts.topLevel}/" folder is empty`);
+  return { items: content, checksum, size: compressed };
+}
