@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '@runway/errors';
 import { sha256File } from '@runway/pack';
@@ -29,8 +29,7 @@ export async function listStoredFiles(dir: string, tag: string, names: string[])
   for (const name of names) {
     const path = join(dir, releasePath(tag, name));
     try {
-      const info = await stat(path);
-      stored.push({ name, size: info.size, sha256: await sha256File(path) });
+      stored.push({ name, ...(await sha256File(path)) });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
@@ -64,7 +63,7 @@ export async function publishFiles(dir: string, tag: string, files: DirectoryFil
     try {
       await copyFile(file.path, temp);
       // Check the copy, not just the source: the registry will promise these exact bytes.
-      const copied = await sha256File(temp);
+      const copied = (await sha256File(temp)).sha256;
       if (copied !== file.sha256) throw new UserError(`${file.path} changed while it was being published (sha256:${copied}, expected sha256:${file.sha256})`, { hint: 'rebuild and release again' });
       await rename(temp, target);
     } finally {

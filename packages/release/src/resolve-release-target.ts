@@ -18,13 +18,7 @@ export function resolveReleaseTarget(env: NodeJS.ProcessEnv, workspaceRoot: stri
   const github = githubSettingsFromEnv(env);
   const registryDir = overrides.registryDir ?? env.RUNWAY_REGISTRY_DIR;
   if (github && registryDir === undefined) {
-    return {
-      kind: 'github',
-      token: github.token,
-      repository: github.repository,
-      apiUrl: github.apiUrl,
-      serverUrl: (env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/+$/, ''),
-    };
+    return { kind: 'github', token: github.token, repository: github.repository, apiUrl: github.apiUrl, serverUrl: github.serverUrl };
   }
   const baseUrl = overrides.baseUrl ?? env.RUNWAY_BASE_URL;
   if (baseUrl !== undefined && !/^(https?|file):\/\//.test(baseUrl)) {

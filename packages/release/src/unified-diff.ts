@@ -14,8 +14,9 @@ function editScript(a: string[], b: string[]): Op[] {
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && a[i] === b[j]) { ops.push({ kind: ' ', text: a[i] }); i++; j++; }
-    else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) ops.push({ kind: '+', text: b[j++] });
-    else ops.push({ kind: '-', text: a[i++] });
+    // Deletions before insertions, as diff(1) prints a replaced line.
+    else if (i < n && (j === m || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push({ kind: '-', text: a[i++] });
+    else ops.push({ kind: '+', text: b[j++] });
   }
   return ops;
 }

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { buildPackage, sha256File } from '@runway/pack';
 import type { LocalAsset, ReleaseContext, Step } from '../step';
@@ -9,8 +9,7 @@ export function builtPackagePath(workspaceRoot: string, name: string, version: s
 }
 
 async function describe(path: string): Promise<LocalAsset> {
-  const [sha256, info] = await Promise.all([sha256File(path), stat(path)]);
-  return { name: basename(path), path, sha256, size: info.size };
+  return { name: basename(path), path, ...(await sha256File(path)) };
 }
 
 /** The built package and its `.sha256`, when both exist and agree; undefined otherwise. */

@@ -1,7 +1,8 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { addToDirectoryRegistry, listStoredFiles, publishFiles, readDirectoryRegistry, releasePath } from '@runway/publisher-directory';
 import { projectReleaseTag } from '@runway/release-policy';
+import { resolveDownloadUrl } from '@runway/runtime-client';
 import { sameAsset } from '../plan-release';
 import type { LocalAsset } from '../step';
 import type { TargetAdapter, TargetState } from './target-adapter';
@@ -44,7 +45,6 @@ export function directoryTarget(dir: string, baseUrl: string | undefined, now: (
       return outcome;
     },
     // Relative URLs are relative to the registry file, as a web server hosting `dir` would serve them.
-    resolveDownload: (url) => (/^[a-z][a-z0-9+.-]*:/i.test(url) ? url
-      : pathToFileURL(isAbsolute(url) ? url : resolve(dir, url)).href),
+    resolveDownload: (url) => resolveDownloadUrl(url, pathToFileURL(registryPath).href, registryPath),
   };
 }

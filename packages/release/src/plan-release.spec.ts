@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '@runway/errors';
+import { emptyRegistry, type Registry } from '@runway/registry';
+import { formatPlan, planRelease, type PlanInput } from './plan-release';
+
+const now = new Date('2026-01-02T03:04:05Z');
+const sha = 'a'.repeat(64);
+const other = 'b'.repeat(64);
+const manifest = { name: 'node-20', version: '1.0.0', description: 'Node 20', platforms: ['ubuntu-amd64'] };
+
+function input(overrides: Partial<PlanInput> = {}): PlanInput {
+  return {
+    manifest, projectRoot: 'runtimes/node-20', tag: 'node-20@1.0.0', target: 'directory',
+    assets: [{ name: 'node-20-1.0.0.tar.gz', sha256: sha, size: 100 }, { name: 'node-20-1.0.0.tar.gz.sha256', sha256: other, size: 86 }],
+    state: { registry: emptyRegistry(now), registryLocation: '/r/registry.json', assets: [] },
+    downloadUrl: 'releases/download/node-20@1.0.0/node-20-1.0.0.tar.gz',
+    actions: ['write x'],
+    now,
+    ...overrides,
+  };
+}
+
+function withEntry(checksum: string): Registry {
+  const r = emptyRegistry(now);
+  r.runtimes['node-20'] = { '1.0.0': { version: '1.0.0', description: 'Node 20', download_url: 'u', checksum, size: 100, platforms: ['ubuntu-amd64'] } };
+  return r;
+}
+
+describe('planRelease', () => {
+  it('plans a new release: the entry, the registry diff and the actions', () => {
+    const plan = planRelease(input());
+    expect(plan.status).toBe('release');
+    expect(plan.entry).toMatchObject({ checksum: `sha256:${sha}`, size: 100, download_url: 'releases/download/node-20@1.0.0/node-20-1.0.0.tar.gz', published_at: now.toISOString() });
+    expect(plan.registryDiff).toContain('+    "node-20": {');
+    expect(plan.registryDiff).toContain(`+        "checksum": "sha256:${sha}",`);
+    expect(formatPlan(plan)).toContain(`node-20-1.0.0.tar.gz  100 bytes  sha256:${sha}`);
+  });
+
+  it('is already released when entry and files are identical', () => {
+    const plan = planRelease(input({ state: {
+      registry: withEntry(`sha256:${sha}`), registryLocation: 'r',
+      assets: [{ name: 'node-20-1.0.0.tar.gz', sha256: sha, size: 100 }, { name: 'node-20-1.0.0.tar.gz.sha256', sha256: other, size: 86 }],
+    } }));
+    expect(plan.status).toBe('already-released');
+    expect(plan.registryDiff).toBe('');
+    expect(plan.actions).toEqual([]);
+  });
+
+  it('keeps going when the entry exists but the GitHub release is still a draft (a crashed run)', () => {
+    const plan = planRelease(input({ target: 'github', state: {
+      registry: withEntry(`sha256:${sha}`), registryLocation: 'r', release: { draft: true },
+      assets: [{ name: 'node-20-1.0.0.tar.gz', sha256: sha, size: 100 }, { name: 'node-20-1.0.0.tar.gz.sha256', sha256: other, size: 86 }],
+    } }));
+    expect(plan.status).toBe('release');
+  });
+
+  it('refuses a different checksum under a published version, naming both and the fix', () => {
+    const err = (() => { try { planRelease(input({ state: { registry: withEntry(`sha256:${other}`), registryLocation: '/r/registry.json', assets: [] } })); } catch (e) { return e; } })() as UserError;
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toContain(`sha256:${other}`);
+    expect(err.message).toContain(`sha256:${sha}`);
+    expect(err.hint).toContain('runtimes/node-20/manifest.yaml');
+  });
+
+  it('refuses a different file under a published tag but replaces it on a draft release', () => {
+    const assets = [{ name: 'node-20-1.0.0.tar.gz', sha256: other, size: 100 }];
+    expect(() => planRelease(input({ state: { registry: emptyRegistry(now), registryLocation: 'r', assets } }))).toThrow(/already released with different content/);
+    expect(planRelease(input({ state: { registry: emptyRegistry(now), registryLocation: 'r', release: { draft: true }, assets } })).status).toBe('release');
+  });
+});
