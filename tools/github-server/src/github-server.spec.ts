@@ -33,7 +33,7 @@ describe('startGitHubServer', () => {
     expect(Date.now() - t).toBeLessThan(1000);
     const res = await api(s, '/repos/acme/rt', { auth: false });
     expect(res.status).toBe(200);
-    expect((await res.json()).default_branch).toBe('trunk');
+    expect(((await res.json()) as { default_branch: string }).default_branch).toBe('trunk');
     expect(res.headers.get('x-ratelimit-limit')).toBe('5000');
     expect(Number(res.headers.get('x-ratelimit-remaining'))).toBeLessThan(5000);
     expect(Number(res.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000);
@@ -58,7 +58,7 @@ describe('startGitHubServer', () => {
     // Drafts are hidden from get-by-tag, from anonymous listings and from browser downloads.
     await expect(gh.rest.repos.getReleaseByTag({ owner: 'acme', repo: 'rt', tag: 'node@1.0.0' })).rejects.toMatchObject({ status: 404 });
     expect(await (await api(s, '/repos/acme/rt/releases', { auth: false })).json()).toEqual([]);
-    expect((await gh.rest.repos.listReleases({ owner: 'acme', repo: 'rt' })).data.map((r) => r.id)).toEqual([draft.id]);
+    expect((await gh.rest.repos.listReleases({ owner: 'acme', repo: 'rt' })).data.map((r: { id: number }) => r.id)).toEqual([draft.id]);
     expect((await fetch(asset.browser_download_url)).status).toBe(404);
 
     // The API download works for a draft with a token (302 to storage, followed by fetch).
@@ -91,7 +91,7 @@ describe('startGitHubServer', () => {
     const first = await api(s, '/repos/acme/rt/releases?per_page=2');
     expect(first.headers.get('link')).toContain('rel="next"');
     const all = await gh.paginate(gh.rest.repos.listReleases, { owner: 'acme', repo: 'rt', per_page: 2 });
-    expect(all.map((r) => r.tag_name)).toEqual(['v0.0.4', 'v0.0.3', 'v0.0.2', 'v0.0.1', 'v0.0.0']);
+    expect(all.map((r: { tag_name: string }) => r.tag_name)).toEqual(['v0.0.4', 'v0.0.3', 'v0.0.2', 'v0.0.1', 'v0.0.0']);
     await expect(gh.rest.repos.createRelease({ owner: 'acme', repo: 'rt', tag_name: 'v0.0.1' })).rejects.toMatchObject({ status: 422 });
     expect(s.violations).toEqual([]);
   });
@@ -122,7 +122,7 @@ describe('startGitHubServer', () => {
     await gh.rest.git.updateRef({ owner: 'acme', repo: 'rt', ref: 'tags/node@1.0.0', sha: unrelated, force: true });
 
     const matching = await gh.rest.git.listMatchingRefs({ owner: 'acme', repo: 'rt', ref: 'tags/node@' });
-    expect(matching.data.map((r) => [r.ref, r.object.sha])).toEqual([['refs/tags/node@1.0.0', unrelated]]);
+    expect(matching.data.map((r: { ref: string; object: { sha: string } }) => [r.ref, r.object.sha])).toEqual([['refs/tags/node@1.0.0', unrelated]]);
     await gh.rest.git.deleteRef({ owner: 'acme', repo: 'rt', ref: 'tags/node@1.0.0' });
     await expect(gh.rest.git.getRef({ owner: 'acme', repo: 'rt', ref: 'tags/node@1.0.0' })).rejects.toMatchObject({ status: 404 });
     expect(s.violations).toEqual([]);
@@ -155,7 +155,7 @@ describe('OpenAPI checking', () => {
     const s = await start();
     const res = await api(s, '/repos/acme/rt/releases', { method: 'POST', body: JSON.stringify({ name: 'no tag' }) });
     expect(res.status).toBe(500);
-    expect((await res.json()).message).toContain("must have required property 'tag_name'");
+    expect(((await res.json()) as { message: string }).message).toContain("must have required property 'tag_name'");
     expect(s.violations).toEqual([expect.stringContaining("POST /repos/{owner}/{repo}/releases: request body must have required property 'tag_name'")]);
     const wrongType = await api(s, '/repos/acme/rt/releases?per_page=lots');
     expect(wrongType.status).toBe(500);
