@@ -1,0 +1,12 @@
+export interface PublishRunenvImageExecutorSchema {
+  /** Print the images, tags and labels that would be published; build and push nothing. */
+  dryRun?: boolean;
+  /** Registry prefix for the images, e.g. ghcr.io/acme. Default: RUNWAY_IMAGE_REGISTRY. */
+  registry?: string;
+  /** KM mode: tag `latest` and the full commit SHA whatever the ref. */
+  km?: boolean;
+  /** The branch whose pushes publish edge and nightly tags (default `main`). */
+  defaultBranch?: string;
+  /** Versions already published (tags or bare versions). Default: the repository's git tags. */
+  published?: string[];
+}
