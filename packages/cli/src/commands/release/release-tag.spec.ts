@@ -1,0 +1,120 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { testdir } from '@runway/test-utils';
+import { main } from '../../main';
+
+const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x.invalid' };
+
+const runtime = (version: string) => ({
+  'runtimes/py/manifest.yaml': `name: py\nversion: ${version}\ndescription: test\nplatforms: [ubuntu-amd64]\n`,
+  'runtimes/py/setup.sh': { content: '#!/bin/sh\n', mode: 0o755 },
+  'runtimes/py/setup-ubuntu-amd64.sh': { content: '#!/bin/sh\n', mode: 0o755 },
+});
+
+/** A clone of a bare origin holding one runtime, with `main` pushed. */
+async function repo(version = '1.2.0') {
+  const origin = await testdir();
+  await execa('git', ['init', '-q', '--bare', '-b', 'main', origin]);
+  const dir = await testdir(runtime(version));
+  const git = async (args: string[], cwd = dir) => String((await execa('git', args, { cwd, env })).stdout);
+  await git(['init', '-q', '-b', 'main']);
+  await git(['add', '-A']);
+  await git(['commit', '-q', '-m', 'initial']);
+  await git(['remote', 'add', 'origin', origin]);
+  await git(['push', '-q', '-u', 'origin', 'main']);
+  return { dir, origin, git };
+}
+
+/** Runs the CLI in-process, as from a pipe (not a TTY). */
+async function runway(cwd: string, args: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (c) => { out += c; });
+  stderr.on('data', (c) => { err += c; });
+  const code = await main(args, { cwd, env, stdout, stderr, interactive: false });
+  return { code, out, err };
+}
+
+describe('runway release tag (real git, bare origin)', () => {
+  it('shows the files and the tag, then creates an annotated tag and pushes it', async () => {
+    const { dir, origin, git } = await repo();
+    const run = await runway(dir, ['release', 'tag', 'py', '--yes']);
+    expect(run.code, run.err).toBe(0);
+    expect(run.out).toContain('tag:    py@1.2.0');
+    expect(run.out).toMatch(/files \(runtimes\/py\/\):\n {4}manifest\.yaml\n {4}setup-ubuntu-amd64\.sh\n {4}setup\.sh/);
+    expect(await git(['cat-file', '-t', 'py@1.2.0'])).toBe('tag');
+    expect(await git(['tag', '-l', '--format=%(contents:subject)', 'py@1.2.0'])).toBe('Release py 1.2.0');
+    expect(await git(['rev-parse', 'py@1.2.0^{commit}'], origin)).toBe(await git(['rev-parse', 'HEAD']));
+  });
+
+  it('--dry-run prints the plan and creates nothing', async () => {
+    const { dir, origin, git } = await repo();
+    const run = await runway(dir, ['release', 'tag', 'py', '--dry-run']);
+    expect(run.code, run.err).toBe(0);
+    expect(run.out).toContain('dry run: would run "git tag --annotate py@1.2.0"');
+    expect(await git(['tag'])).toBe('');
+    expect(await git(['tag'], origin)).toBe('');
+  });
+
+  it('refuses without a terminal and without --yes', async () => {
+    const { dir, git } = await repo();
+    const run = await runway(dir, ['release', 'tag', 'py']);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('not tagging py@1.2.0: confirmation needed and this is not an interactive terminal');
+    expect(run.err).toContain('--yes');
+    expect(await git(['tag'])).toBe('');
+  });
+
+  it('lists every problem at once: invalid manifest, dirty tree, branch behind origin', async () => {
+    const { dir, origin, git } = await repo();
+    const other = await testdir();
+    await git(['clone', '-q', origin, other], other);
+    await git(['commit', '-q', '--allow-empty', '-m', 'elsewhere'], other);
+    await git(['push', '-q', 'origin', 'main'], other);
+    await writeFile(join(dir, 'runtimes/py/manifest.yaml'), 'name: py\nversion: 1.2\ndescription: test\nplatforms: [ubuntu-amd64]\n');
+
+    const run = await runway(dir, ['release', 'tag', 'py', '--yes']);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('cannot tag py: 3 problem(s)');
+    expect(run.err).toContain('runtimes/py/manifest.yaml');
+    expect(run.err).toContain('1 uncommitted change(s)');
+    expect(run.err).toContain('main is 1 commit(s) behind origin/main');
+    expect(run.err).toContain('git pull --ff-only origin main');
+    expect(run.err).not.toMatch(/\n\s+at /);
+    expect(await git(['tag'])).toBe('');
+  });
+
+  it('says when main has diverged from origin and how to fix it', async () => {
+    const { dir, origin, git } = await repo();
+    const other = await testdir();
+    await git(['clone', '-q', origin, other], other);
+    await git(['commit', '-q', '--allow-empty', '-m', 'remote side'], other);
+    await git(['push', '-q', 'origin', 'main'], other);
+    await git(['commit', '-q', '--allow-empty', '-m', 'local side']);
+    const run = await runway(dir, ['release', 'tag', 'py', '--yes']);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('main has diverged from origin/main (1 local, 1 remote commit(s))');
+  });
+
+  it('refuses a tag that already exists on the remote: versions are immutable', async () => {
+    const { dir, origin, git } = await repo();
+    await git(['tag', '-a', 'py@1.2.0', '-m', 'earlier', 'HEAD'], origin);
+    const run = await runway(dir, ['release', 'tag', 'py', '--yes']);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain('tag py@1.2.0 already exists on origin: a released version is immutable');
+    expect(run.err).toContain('bump the version in runtimes/py/manifest.yaml');
+    expect(await git(['tag'])).toBe('');
+  });
+
+  it('names an unknown runtime with a usage exit code', async () => {
+    const { dir } = await repo();
+    const run = await runway(dir, ['release', 'tag', 'nope', '--yes']);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain('no runtime or payload named "nope"');
+  });
+});

@@ -1,0 +1,117 @@
+import { access } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { UserError } from '@runway/errors';
+import {
+  compareCommits, createAnnotatedTag, currentBranch, deleteLocalTag, fetchBranchTip, headSha, localTagExists,
+  pushTag, remoteDefaultBranch, remoteTagExists, repositoryRoot, trackedFiles, worktreeChanges,
+} from '@runway/git';
+import { formatIssues, validateProject } from '@runway/manifest';
+import type { Logger } from '@runway/log';
+import { tagProblems, type TagFacts } from './tag-preconditions';
+
+export interface ReleaseTagOptions {
+  name: string;
+  remote: string;
+  yes: boolean;
+  dryRun: boolean;
+}
+
+/** What the command needs from its surroundings; `confirm` is only called on an interactive terminal. */
+export interface ReleaseTagIo {
+  cwd: string;
+  logger: Logger;
+  interactive: boolean;
+  confirm(question: string): Promise<boolean>;
+}
+
+/** Where a project lives: `runtimes/<name>` first, then `payloads/<name>`. */
+async function findProjectRoot(root: string, name: string): Promise<string> {
+  for (const folder of ['runtimes', 'payloads']) {
+    const projectRoot = `${folder}/${name}`;
+    if (await access(join(root, projectRoot, 'manifest.yaml')).then(() => true, () => false)) return projectRoot;
+  }
+  throw new UserError(`no runtime or payload named "${name}": neither runtimes/${name}/manifest.yaml nor payloads/${name}/manifest.yaml exists`, {
+    hint: 'pass the folder name of the runtime, e.g. runway release tag python-3.11',
+    exitCode: 2,
+  });
+}
+
+/**
+ * `runway release tag <name>`: the maintainer's way to start a release. Reads everything first
+ * (validation, working tree, branch against a fresh fetch of the remote, existing tags), reports
+ * every problem at once, shows the tag and the files, asks, then creates the annotated tag and
+ * pushes it. If the push fails the local tag is removed again, so a re-run starts clean.
+ */
+export async function releaseTag(options: ReleaseTagOptions, io: ReleaseTagIo): Promise<void> {
+  const { remote, name } = options;
+  const root = await repositoryRoot(io.cwd).catch((cause) => {
+    throw new UserError(`${io.cwd} is not inside a git repository`, { hint: 'run this from a clone of the runtimes repository', cause });
+  });
+  const projectRoot = await findProjectRoot(root, name);
+  const manifestPath = `${projectRoot}/manifest.yaml`;
+
+  const validation = await validateProject(root, projectRoot);
+  const manifest = validation.manifest;
+  const tag = manifest ? `${manifest.name}@${manifest.version}` : undefined;
+  const defaultBranch = (await remoteDefaultBranch(root, remote).catch((cause) => {
+    throw new UserError(`cannot reach remote "${remote}"`, { hint: `check "git remote -v" and your access, or pass --remote <name>`, cause });
+  })) ?? 'main';
+  const remoteTip = await fetchBranchTip(root, remote, defaultBranch);
+  const facts: TagFacts = {
+    tag,
+    manifestPath,
+    validationErrors: validation.errors.length ? [formatIssues(validation.errors)] : [],
+    changes: await worktreeChanges(root),
+    branch: await currentBranch(root),
+    defaultBranch,
+    remote,
+    sync: remoteTip ? await compareCommits(root, 'HEAD', remoteTip) : { state: 'missing' },
+    localTag: tag ? await localTagExists(root, tag) : false,
+    remoteTag: tag ? await remoteTagExists(root, remote, tag) : false,
+  };
+  if (validation.warnings.length) io.logger.warn(formatIssues(validation.warnings));
+
+  const problems = tagProblems(facts);
+  if (problems.length > 0 || !manifest || !tag) {
+    const list = problems.map((p, i) => `  ${i + 1}. ${p.message}\n     fix: ${p.fix}`).join('\n');
+    throw new UserError(`cannot tag ${name}: ${problems.length} problem(s)\n${list}`, { hint: 'fix the problems above and run this again' });
+  }
+
+  const sha = await headSha(root);
+  const message = `Release ${manifest.name} ${manifest.version}`;
+  const files = await trackedFiles(root, projectRoot);
+  io.logger.info([
+    `Release ${manifest.name} ${manifest.version}`,
+    `  tag:    ${tag} (annotated: "${message}")`,
+    `  commit: ${sha.slice(0, 12)} on ${defaultBranch}, up to date with ${remote}/${defaultBranch}`,
+    `  files (${relative(root, join(root, projectRoot))}/):`,
+    ...files.map((f) => `    ${f.slice(projectRoot.length + 1)}`),
+  ].join('\n'));
+
+  if (options.dryRun) {
+    io.logger.info(`dry run: would run "git tag --annotate ${tag}" and "git push ${remote} refs/tags/${tag}"; nothing changed`);
+    return;
+  }
+  if (!options.yes) {
+    if (!io.interactive) {
+      throw new UserError(`not tagging ${tag}: confirmation needed and this is not an interactive terminal`, {
+        hint: 'review the plan above and re-run with --yes, or use --dry-run to only see it',
+      });
+    }
+    if (!(await io.confirm(`Create and push ${tag}?`))) {
+      io.logger.info('cancelled: nothing changed');
+      return;
+    }
+  }
+
+  await createAnnotatedTag(root, tag, message, sha);
+  try {
+    await pushTag(root, remote, tag);
+  } catch (cause) {
+    await deleteLocalTag(root, tag);
+    throw new UserError(`pushing ${tag} to ${remote} failed; the local tag was removed again`, {
+      hint: 'check your push access and network, then run this again', cause,
+    });
+  }
+  io.logger.info(`tagged ${sha.slice(0, 12)} as ${tag} and pushed it to ${remote}: the release workflow takes it from here`);
+}
