@@ -52,7 +52,7 @@ describe('payload generator (real nx)', () => {
   it('nx g payload ruby validates at once', async () => {
     const ws = await nxWorkspace({});
     const gen = await nxGenerate(ws, ['@runway/nx-plugin:payload', 'ruby', '--aliases=runenv-ruby-3.3']);
-    expect(gen.exitCode, gen.all).toBe(0);
+    expect(gen.exitCode, String(gen.all)).toBe(0);
     const validate = await ws.nx(['run', 'ruby:validate']);
     expect(validate.exitCode, validate.all).toBe(0);
   });

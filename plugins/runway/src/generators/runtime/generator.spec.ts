@@ -78,12 +78,19 @@ describe('runtime generator (real nx)', () => {
   it('nx g runtime foo validates at once, its setup builds a working tree, and a rerun refuses', async () => {
     const ws = await nxWorkspace({});
     const gen = await nxGenerate(ws, ['@runway/nx-plugin:runtime', 'foo']);
-    expect(gen.exitCode, gen.all).toBe(0);
+    expect(gen.exitCode, String(gen.all)).toBe(0);
     for (const script of ['setup.sh', 'setup-ubuntu-amd64.sh', 'setup-ubuntu-arm64.sh']) {
       expect(statSync(join(ws.dir, 'runtimes/foo', script)).mode & 0o111).toBe(0o111);
     }
     const validate = await ws.nx(['run', 'foo:validate']);
     expect(validate.exitCode, validate.all).toBe(0);
+
+    // The build executor packs it straight away, setup scripts keeping their executable mode.
+    const build = await ws.nx(['run', 'foo:build']);
+    expect(build.exitCode, build.all).toBe(0);
+    const listing = await execa('tar', ['-tvzf', join(ws.dir, 'dist/runtimes/foo/foo-1.0.0.tar.gz')]);
+    expect(listing.stdout).toMatch(/^-rwxr-xr-x .* foo\/setup-ubuntu-amd64\.sh$/m);
+    expect(listing.stdout).toMatch(/ foo\/lib\/common\.sh$/m);
 
     const again = await nxGenerate(ws, ['@runway/nx-plugin:runtime', 'foo']);
     expect(again.exitCode).not.toBe(0);
