@@ -4,3 +4,4 @@ export { computeImageTags, versionTags, publishedVersions, PUBLISH_EVENTS, type 
 export { splitImageRepository, imageRepositories, type ImageRepository } from './image-name';
 export { planImagePublish, type ImagePublishInput, type ImagePublishPlan, type PayloadImageSource } from './image-publish-plan';
 export { projectReleaseTag, decideReleaseForRef, type RefDecision } from './project-release-tag';
+export { umbrellaTrigger, isOverridableTag, decideUmbrellaPublication, DEFAULT_OVERRIDABLE_TAGS, type UmbrellaTrigger, type ExistingUmbrella, type UmbrellaPublicationInput, type UmbrellaPublication } from './umbrella-tags';
