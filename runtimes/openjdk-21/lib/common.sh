@@ -106,9 +106,12 @@ copy_libs_of() {
     [[ "$out" == *"not a dynamic executable"* ]] && return 0
     die "ldd failed on $1: $out"
   fi
-  if grep -q 'not found' <<<"$out"; then
-    die "$1 needs libraries this host lacks: $(grep 'not found' <<<"$out" | tr -s ' \t' ' ')"
-  fi
+  local missing="" name
+  while read -r name; do
+    # Libraries the job host supplies at run time (e.g. the GPU driver's) may be absent here.
+    [[ " ${HOST_PROVIDED_LIBS[*]:-} " == *" $name "* ]] || missing+=" $name"
+  done < <(awk '$2 == "=>" && $3 == "not" { print $1 }' <<<"$out")
+  [[ -z "$missing" ]] || die "$1 needs libraries this host lacks:$missing"
   while read -r lib; do
     # Libraries already inside isolated/ (bundled by wheels or JDKs) stay where they are.
     [[ "$lib" == "$ISOLATED"/* ]] || copy_host_file "$lib"

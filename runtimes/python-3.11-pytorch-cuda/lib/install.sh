@@ -9,6 +9,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/pip.sh"
 
 # The +cu128 builds live on PyTorch's own index (x86_64 and aarch64 wheels for CPython 3.11).
 TORCH_INDEX=https://download.pytorch.org/whl/cu128
+# Come from the NVIDIA driver on the job host, not from the tree; the build host may lack them.
+HOST_PROVIDED_LIBS=(libcuda.so.1 libnvidia-ml.so.1)
 
 install_runtime() {
   runtime_init "$1"
