@@ -78,7 +78,7 @@ export async function fetchCached(key: string, request: ConditionalRequest, acce
   } catch (err) {
     if (!(err instanceof TransientError) || !cached) throw err;
     const age = Math.round((now - cached.fetched_at) / 60_000);
-    opts.logger.warn(`warning: ${err.message}; using the cached registry from ${age} minute(s) ago`);
+    opts.logger.warn(`${err.message}; using the cached registry from ${age} minute(s) ago`);
     return { body: cached.body, stale: true };
   }
 }

@@ -73,7 +73,7 @@ export async function installRuntime(req: InstallRequest): Promise<InstallResult
           hint: `published versions should never change; if you trust the registry, run "runway runtime remove ${req.name}@${req.version}" and install again`,
         });
       }
-      req.logger.warn(`warning: ${target} has no install receipt (an interrupted install); replacing it`);
+      req.logger.warn(`${target} has no install receipt (an interrupted install); replacing it`);
       await discardFolder(req.dir, target);
     }
 
@@ -92,7 +92,7 @@ export async function installRuntime(req: InstallRequest): Promise<InstallResult
         });
       }, {
         ...req.retry,
-        onRetry: (err, attempt) => req.logger.warn(`warning: ${err.message}; retrying (attempt ${attempt + 1})`),
+        onRetry: (err, attempt) => req.logger.warn(`${err.message}; retrying (attempt ${attempt + 1})`),
       });
       await rename(join(staging, req.name), target);
       let files: ExtractedItem[] = extracted.items.sort((a, b) => (a.path < b.path ? -1 : 1));

@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { memoryLogger } from '@runway/log';
+import { testdir } from '@runway/test-utils';
+import { installRuntime, type InstallRequest } from './install-runtime';
+import { removeRuntime, verifyRuntime } from './manage-installed';
+import { httpServer } from './testing/http-server';
+import { tgzBytes } from './testing/tar-bytes';
+
+const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+const pkg = tgzBytes([
+  { path: 'py/', type: '5' },
+  { path: 'py/setup.sh', mode: 0o755, content: 'echo "setting up $RUNTIME_NAME $RUNTIME_VERSION"\necho "$RUNTIME_NAME@$RUNTIME_VERSION in $RUNTIME_DIR" > "$RUNTIME_DIR/setup.out"\n' },
+  { path: 'py/bin/', type: '5' },
+  { path: 'py/bin/python', mode: 0o755, content: 'x'.repeat(200_000) },
+]);
+
+async function request(url: string, overrides: Partial<InstallRequest> = {}): Promise<InstallRequest & { logger: ReturnType<typeof memoryLogger> }> {
+  return {
+    name: 'py', version: '1.0.0', url, checksum: sha256(pkg), size: pkg.length, dir: join(await testdir(), 'rt'),
+    maxBytes: 10 * 1024 * 1024, maxEntries: 100, idleTimeoutMs: 2000, logger: memoryLogger(), now: () => new Date(0),
+    retry: { attempts: 3, baseDelayMs: 1 }, ...overrides,
+  } as InstallRequest & { logger: ReturnType<typeof memoryLogger> };
+}
+
+describe('installRuntime over HTTP', () => {
+  it('retries a 503 and a connection reset mid-download, then installs one good copy', async () => {
+    let calls = 0;
+    const server = await httpServer((_req, res) => {
+      calls++;
+      if (calls === 1) return void res.writeHead(503).end();
+      res.writeHead(200, { 'Content-Length': String(pkg.length) });
+      if (calls === 2) {
+        res.write(pkg.subarray(0, pkg.length >> 1));
+        return void setTimeout(() => res.socket?.destroy(), 20);
+      }
+      res.end(pkg);
+    });
+    const req = await request(`${server.url}/py-1.0.0.tar.gz`);
+    const result = await installRuntime(req);
+    expect(result.outcome).toBe('installed');
+    expect(calls).toBe(3);
+    expect(req.logger.lines.filter((l) => l.includes('retrying'))).toHaveLength(2);
+    expect((await verifyRuntime(req.dir, 'py', '1.0.0')).ok).toBe(true);
+    expect(await readdir(req.dir)).toEqual(['py-1.0.0']);
+  });
+
+  it('fails with a clear error when the package is missing', async () => {
+    const server = await httpServer((_req, res) => void res.writeHead(404).end());
+    const req = await request(`${server.url}/nope.tar.gz`);
+    await expect(installRuntime(req)).rejects.toThrowError(/cannot fetch the package from .*nope\.tar\.gz: HTTP 404/);
+    expect(await readdir(req.dir)).toEqual([]);
+  });
+});
+
+describe('installRuntime', () => {
+  it('lets two racing installs of one runtime produce one good copy', async () => {
+    const server = await httpServer((_req, res) => {
+      res.writeHead(200);
+      // Slow enough that both installs overlap.
+      res.write(pkg.subarray(0, 100));
+      setTimeout(() => res.end(pkg.subarray(100)), 100);
+    });
+    const req = await request(`${server.url}/py.tar.gz`);
+    const results = await Promise.all([installRuntime(req), installRuntime({ ...req })]);
+    expect(results.map((r) => r.outcome).sort()).toEqual(['installed', 'unchanged']);
+    expect(await readdir(req.dir)).toEqual(['py-1.0.0']);
+    expect(await verifyRuntime(req.dir, 'py', '1.0.0')).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('runs the setup script with RUNTIME_* and records what it wrote', async () => {
+    const root = await testdir({ 'py.tar.gz': pkg });
+    const out = new PassThrough();
+    let printed = '';
+    out.on('data', (c) => { printed += c; });
+    const req = await request(`file://${join(root, 'py.tar.gz')}`, { setup: { platform: 'nowhere-amd64', env: { PATH: process.env.PATH }, stdout: out, stderr: out } });
+    const { path, receipt } = await installRuntime(req);
+    expect(printed).toBe('setting up py 1.0.0\n');
+    expect(await readFile(join(path, 'setup.out'), 'utf8')).toBe(`py@1.0.0 in ${path}\n`);
+    expect(receipt.setup).toBe('setup.sh');
+    expect(receipt.files.map((f) => f.path)).toContain('setup.out');
+    expect((await verifyRuntime(req.dir, 'py', '1.0.0')).ok).toBe(true);
+  });
+
+  it('rolls back when the setup script fails', async () => {
+    const failing = tgzBytes([{ path: 'py/setup.sh', content: 'echo half > "$RUNTIME_DIR/half"; exit 3\n' }]);
+    const root = await testdir({ 'py.tar.gz': failing });
+    const sink = new PassThrough().resume();
+    const req = await request(`file://${join(root, 'py.tar.gz')}`, {
+      checksum: sha256(failing), size: failing.length, setup: { platform: 'debian-amd64', env: { PATH: process.env.PATH }, stdout: sink, stderr: sink },
+    });
+    await expect(installRuntime(req)).rejects.toThrowError(/setup\.sh of py@1\.0\.0 failed \(exit code 3\); the install was rolled back/);
+    expect(await readdir(req.dir)).toEqual([]);
+  });
+
+  it('keeps versions side by side; verify finds tampering; remove deletes one version only', async () => {
+    const root = await testdir({ 'py.tar.gz': pkg });
+    const req = await request(`file://${join(root, 'py.tar.gz')}`);
+    await installRuntime(req);
+    await installRuntime({ ...req, version: '1.1.0' });
+    expect(await readdir(req.dir)).toEqual(['py-1.0.0', 'py-1.1.0']);
+
+    await appendFile(join(req.dir, 'py-1.0.0', 'bin', 'python'), 'tampered');
+    await writeFile(join(req.dir, 'py-1.0.0', 'extra'), '');
+    expect((await verifyRuntime(req.dir, 'py', '1.0.0')).problems).toEqual(['modified: bin/python (content changed)', 'unexpected: extra']);
+    expect((await verifyRuntime(req.dir, 'py', '1.1.0', `sha256:${'f'.repeat(64)}`)).problems).toEqual([
+      `installed from a package with checksum ${sha256(pkg)}, the registry lists sha256:${'f'.repeat(64)}`,
+    ]);
+
+    await removeRuntime(req.dir, 'py', '1.0.0');
+    expect(await readdir(req.dir)).toEqual(['py-1.1.0']);
+    await expect(removeRuntime(req.dir, 'py', '1.0.0')).rejects.toThrowError(/py@1\.0\.0 is not installed .*/);
+    await expect(removeRuntime(req.dir, 'py', '../../etc')).rejects.toThrowError(/not a valid runtime version/);
+    await expect(removeRuntime(req.dir, '../py', '1.1.0')).rejects.toThrowError(/not a valid runtime name/);
+  });
+
+  it('refuses to replace an install whose package differs from the registry', async () => {
+    const root = await testdir({ 'py.tar.gz': pkg });
+    const req = await request(`file://${join(root, 'py.tar.gz')}`);
+    await installRuntime(req);
+    await expect(installRuntime({ ...req, checksum: `sha256:${'e'.repeat(64)}` })).rejects.toThrowError(/installed at .* from a package with checksum/);
+  });
+});
