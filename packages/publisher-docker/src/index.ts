@@ -6,3 +6,4 @@ export { packBuildContext, listContextFiles } from './build-context';
 export { resolveRegistryCredentials, readDockerConfig, ENV_CREDENTIALS, type DockerConfigFile } from './registry-credentials';
 export { createRegistryClient, parseChallenge, MANIFEST_MEDIA_TYPES, type RegistryClient, type RegistryClientOptions, type StoredManifest } from './registry-client';
 export { imagePublishSteps, type PublishStep, type PublishImageDeps, type PublishResult } from './publish-image';
+export { dockerTestSettings, type DockerTestSettings } from './testing/docker-test-settings';
