@@ -21,6 +21,8 @@ export interface NxWorkspace {
   runway(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<RunResult>;
 }
 
+const TASK_COMMANDS = new Set(['run', 'run-many', 'affected']);
+
 export interface NxWorkspaceOptions {
   /** Commit the fixture files as the first commit on `main` (default true). */
   commit?: boolean;
@@ -67,7 +69,8 @@ export async function nxWorkspace(files: Record<string, FixtureFile>, options: N
   const bin = (name: string) => join(REPO_ROOT, 'node_modules', '.bin', name);
   return {
     dir, env, git,
-    nx: (args, extraEnv = {}) => run(bin('nx'), [...args, '--outputStyle=static'], { env: { ...env, ...extraEnv }, reject: false }),
+    // Only task-running commands accept --outputStyle; `nx g` and `nx show` reject it.
+    nx: (args, extraEnv = {}) => run(bin('nx'), TASK_COMMANDS.has(args[0]) ? [...args, '--outputStyle=static'] : args, { env: { ...env, ...extraEnv }, reject: false }),
     runway: (args, extraEnv = {}) => run(bin('runway'), args, { env: { ...env, ...extraEnv }, reject: false }),
   };
 }
