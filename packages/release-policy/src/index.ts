@@ -5,3 +5,4 @@ export { splitImageRepository, imageRepositories, type ImageRepository } from '.
 export { planImagePublish, type ImagePublishInput, type ImagePublishPlan, type PayloadImageSource } from './image-publish-plan';
 export { projectReleaseTag, decideReleaseForRef, type RefDecision } from './project-release-tag';
 export { umbrellaTrigger, isOverridableTag, decideUmbrellaPublication, DEFAULT_OVERRIDABLE_TAGS, type UmbrellaTrigger, type ExistingUmbrella, type UmbrellaPublicationInput, type UmbrellaPublication } from './umbrella-tags';
+export { planRetag, type RetagPlan } from './retag-plan';
