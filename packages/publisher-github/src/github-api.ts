@@ -35,8 +35,10 @@ export interface GitHubApi {
   getDefaultBranch(): Promise<string>;
   /** Finds a release by tag INCLUDING drafts (lists releases, since get-by-tag hides drafts). */
   findReleaseByTag(tag: string): Promise<ReleaseInfo | undefined>;
+  /** Creates a release; an identical existing one (same tag, name, body, draft, prerelease) is returned as is. */
   createRelease(input: { tag: string; name: string; body: string; draft: boolean; prerelease: boolean; targetCommitish?: string }): Promise<ReleaseInfo>;
   updateRelease(id: number, patch: ReleasePatch): Promise<ReleaseInfo>;
+  /** Deletes a release (not its tag); a no-op when it is already gone. Same for deleteAsset and deleteTagRef. */
   deleteRelease(id: number): Promise<void>;
   /**
    * Streams the file at `asset.path` to the release. If the release already has an asset of that
@@ -49,6 +51,7 @@ export interface GitHubApi {
   downloadAsset(asset: AssetInfo): Promise<Buffer>;
   /** The commit a tag points at, or undefined when the tag does not exist. */
   getTagRef(tag: string): Promise<{ sha: string } | undefined>;
+  /** Creates `refs/tags/<tag>` at `sha`; a no-op when it already points there, a `UserError` when elsewhere. */
   createTagRef(tag: string, sha: string): Promise<void>;
   updateTagRef(tag: string, sha: string, force: boolean): Promise<void>;
   deleteTagRef(tag: string): Promise<void>;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { UserError } from '@runway/errors';
+import { TransientError, UserError } from '@runway/errors';
 import { type Logger, redact } from '@runway/log';
 import Bottleneck from 'bottleneck';
 import { Octokit } from 'octokit';
@@ -14,7 +14,10 @@ import { statusOf, toRunwayError, validationCodes } from './map-error';
 export interface GitHubTiming {
   /** Unit of every retry wait (GitHub's `retry-after` is in seconds): default 1000. */
   retryAfterBaseMs?: number;
-  /** Minimum gap between writes, GitHub's advice for content-creating requests: default 1000. */
+  /**
+   * Minimum gap between writes, GitHub's advice for content-creating requests: default 1000.
+   * Writes that notify people (creating a release) wait three times as long, as octokit does.
+   */
   writeIntervalMs?: number;
   /** Per attempt, for everything but uploads: default 60 s. */
   requestTimeoutMs?: number;
@@ -95,6 +98,7 @@ export function createGitHubApi(opts: GitHubApiOptions): GitHubApi {
     throttle: {
       retryAfterBaseValue: timing.retryAfterBaseMs,
       write: new Bottleneck.Group({ maxConcurrent: 1, minTime: timing.writeIntervalMs }),
+      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 3 * timing.writeIntervalMs }),
       onRateLimit: onLimit('rate limit'),
       onSecondaryRateLimit: onLimit('secondary rate limit'),
     },
@@ -106,6 +110,8 @@ export function createGitHubApi(opts: GitHubApiOptions): GitHubApi {
     try {
       return await fn();
     } catch (err) {
+      // Our own verdicts (e.g. a conflicting asset) pass through; only octokit's failures are mapped.
+      if (err instanceof UserError || err instanceof TransientError) throw err;
       throw toRunwayError(err, doing, ctx);
     }
   }
@@ -142,7 +148,7 @@ export function createGitHubApi(opts: GitHubApiOptions): GitHubApi {
     });
   }
 
-  return {
+  const api: GitHubApi = {
     repo,
 
     getDefaultBranch: () => call('reading the repository', async () => (await octokit.rest.repos.get(repo)).data.default_branch),
@@ -158,16 +164,29 @@ export function createGitHubApi(opts: GitHubApiOptions): GitHubApi {
 
     createRelease: (input) =>
       call(`creating the release ${input.tag}`, async () => {
-        const { data } = await octokit.rest.repos.createRelease({
-          ...repo,
-          tag_name: input.tag,
-          name: input.name,
-          body: input.body,
-          draft: input.draft,
-          prerelease: input.prerelease,
-          ...(input.targetCommitish && { target_commitish: input.targetCommitish }),
-        });
-        return toRelease(data);
+        try {
+          const { data } = await octokit.rest.repos.createRelease({
+            ...repo,
+            tag_name: input.tag,
+            name: input.name,
+            body: input.body,
+            draft: input.draft,
+            prerelease: input.prerelease,
+            ...(input.targetCommitish && { target_commitish: input.targetCommitish }),
+          });
+          return toRelease(data);
+        } catch (err) {
+          // A retried create whose first attempt landed (answer lost to a timeout or reset) meets
+          // its own release: identical means done. Anything else is a real conflict.
+          if (statusOf(err) !== 422 || !validationCodes(err).includes('already_exists')) throw err;
+          const existing = await api.findReleaseByTag(input.tag);
+          const same = existing && existing.name === input.name && existing.body === input.body && existing.draft === input.draft && existing.prerelease === input.prerelease;
+          if (same) return existing;
+          throw new UserError(`a release for ${input.tag} already exists on ${ctx.repository} with other settings`, {
+            hint: 'publish or delete the existing release, or bump the version',
+            cause: err,
+          });
+        }
       }),
 
     updateRelease: (id, patch: ReleasePatch) =>
@@ -238,7 +257,12 @@ export function createGitHubApi(opts: GitHubApiOptions): GitHubApi {
 
     createTagRef: (tag, sha) =>
       call(`creating the tag ${tag}`, async () => {
-        await octokit.rest.git.createRef({ ...repo, ref: `refs/tags/${tag}`, sha });
+        try {
+          await octokit.rest.git.createRef({ ...repo, ref: `refs/tags/${tag}`, sha });
+        } catch (err) {
+          // Same reasoning as createRelease: the tag already at `sha` is success.
+          if (statusOf(err) !== 422 || (await api.getTagRef(tag))?.sha !== sha) throw err;
+        }
       }),
 
     updateTagRef: (tag, sha, force) =>
@@ -249,4 +273,5 @@ export function createGitHubApi(opts: GitHubApiOptions): GitHubApi {
     // GitHub answers 422 "Reference does not exist" for a missing ref.
     deleteTagRef: (tag) => unlessGone(`deleting the tag ${tag}`, () => octokit.rest.git.deleteRef({ ...repo, ref: `tags/${tag}` }), [422]),
   };
+  return api;
 }

@@ -179,6 +179,8 @@ export const apiRoutes: Route[] = [
       const r = visibleRelease(ctx);
       if (!r) return NOT_FOUND;
       const name = ctx.query.name;
+      // GitHub refuses chunked uploads: the size must be known up front.
+      if (ctx.headers['content-length'] === undefined) return { status: 411, json: { message: 'Length Required', documentation_url: DOCS } };
       if (r.assets.some((a) => a.name === name)) return alreadyExists('ReleaseAsset', 'name');
       const asset = {
         id: ctx.state.nextId(),
