@@ -1,0 +1,44 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { formatError } from '@runway/errors';
+import { redactingLogger, secretsFrom, streamLogger } from '@runway/log';
+import { createGitHubApi } from '@runway/publisher-github';
+import { resolveReleaseTarget } from '@runway/release';
+import { DEFAULT_OVERRIDABLE_TAGS, umbrellaTrigger } from '@runway/release-policy';
+import { directoryUmbrella } from '../../release/directory-umbrella';
+import { githubUmbrella } from '../../release/github-umbrella';
+import { releaseUmbrella, type UmbrellaProject } from '../../release/release-umbrella';
+import type { ReleaseAllExecutorSchema } from './schema';
+
+/** `nx run runway:release`: the umbrella release of every runtime, or a no-op without an umbrella trigger. */
+export default async function releaseAllExecutor(options: ReleaseAllExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const env = process.env;
+  const logger = redactingLogger(streamLogger(), secretsFrom(env));
+  try {
+    const trigger = umbrellaTrigger(env.GITHUB_REF, options.tag);
+    const target = resolveReleaseTarget(env, context.root, { registryDir: options.registryDir, baseUrl: options.baseUrl });
+    const projects: UmbrellaProject[] = Object.values(context.projectsConfigurations.projects)
+      .flatMap<UmbrellaProject>((p) => p.tags?.includes('kind:runtime') ? [{ root: p.root, kind: 'runtime' }]
+        : p.tags?.includes('kind:payload') ? [{ root: p.root, kind: 'payload' }] : [])
+      .sort((a, b) => a.root.localeCompare(b.root));
+    const result = await releaseUmbrella({
+      workspaceRoot: context.root,
+      projects,
+      trigger,
+      overridableTags: options.overridableTags ?? DEFAULT_OVERRIDABLE_TAGS,
+      dryRun: options.dryRun === true,
+      target,
+      umbrella: target.kind === 'directory'
+        ? directoryUmbrella(target.dir)
+        : githubUmbrella(createGitHubApi({ token: target.token, repository: target.repository, apiUrl: target.apiUrl, logger })),
+      env,
+      logger,
+    });
+    logger.info(result.status === 'nothing-to-do'
+      ? `no umbrella trigger (${result.reason}): nothing to do`
+      : `umbrella ${result.tag}: ${result.status}, ${result.outcomes.length} package(s)`);
+    return { success: true };
+  } catch (err) {
+    logger.error(formatError(err).replace(/^error: /, ''));
+    return { success: false };
+  }
+}

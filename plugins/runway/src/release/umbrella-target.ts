@@ -1,0 +1,17 @@
+import type { ExistingUmbrella, UmbrellaPublication } from '@runway/release-policy';
+import type { UmbrellaDocument } from './umbrella-document';
+
+/** What an umbrella target holds for a tag before anything changes. */
+export interface UmbrellaState {
+  /** Where the tag points, when the target has tags (GitHub); undefined otherwise or when absent. */
+  tagSha?: string;
+  existing?: ExistingUmbrella;
+}
+
+/** Where umbrella releases go: the directory registry or a GitHub repository. */
+export interface UmbrellaTarget {
+  /** Read-only: the current state for `tag`. */
+  inspect(tag: string): Promise<UmbrellaState>;
+  /** Applies a decided publication; safe to run again with the same arguments. Returns where it went. */
+  publish(publication: UmbrellaPublication, doc: UmbrellaDocument, options: { prerelease: boolean }): Promise<string>;
+}
