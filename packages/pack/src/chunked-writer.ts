@@ -11,8 +11,9 @@ export class ChunkedWriter {
   private chunk: Buffer;
   private used = 0;
 
-  constructor(private readonly chunkSize: number, private readonly sink: ChunkSink) {
-    this.chunk = Buffer.allocUnsafe(chunkSize);
+  /** `allocate` returns a buffer of at least `chunkSize` bytes, e.g. one recycled from a pool. */
+  constructor(private readonly chunkSize: number, private readonly sink: ChunkSink, private readonly allocate: () => Buffer) {
+    this.chunk = allocate();
   }
 
   async write(bytes: Buffer): Promise<void> {
@@ -60,8 +61,8 @@ export class ChunkedWriter {
     this.used += n;
     if (this.used < this.chunkSize) return;
     const full = this.chunk;
-    this.chunk = Buffer.allocUnsafe(this.chunkSize);
     this.used = 0;
     await this.sink(full);
+    this.chunk = this.allocate();
   }
 }

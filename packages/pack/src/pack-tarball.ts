@@ -36,14 +36,14 @@ export const DEFAULT_MTIME = 315_532_800;
 const CHUNK_SIZE = 4 * 1024 * 1024;
 const GZIP_LEVEL = 6;
 /** Enough chunks in flight to keep every core compressing while the next one is read. */
-const IN_FLIGHT = Math.min(16, availableParallelism() + 2);
+const IN_FLIGHT = Math.min(8, availableParallelism() + 1);
 /** GNU tar pads archives to whole 10 KiB records; matching it keeps the tar stream familiar. */
 const RECORD = 20 * BLOCK;
 
 /**
  * Packs `sourceDir` into a gzipped tarball at `outFile` holding one folder `<prefix>/`. Byte for
  * byte reproducible: see {@link listTree} for what is normalised and {@link ParallelGzip} for the
- * compression. Streams with bounded memory (about `IN_FLIGHT` × 2 × 4 MiB) and writes atomically.
+ * compression. Streams with bounded memory (about `IN_FLIGHT` + 1 chunk buffers of 4 MiB plus their compressed output) and writes atomically.
  */
 export async function packTarball(options: PackTarballOptions): Promise<PackResult> {
   const { sourceDir, prefix, outFile, mtime = DEFAULT_MTIME } = options;
@@ -58,12 +58,15 @@ export async function packTarball(options: PackTarballOptions): Promise<PackResu
   return writeFileAtomically(outFile, async (file) => {
     const hash = createHash('sha256');
     let size = 0;
+    // Chunk buffers go round a pool: without it each 4 MiB chunk is garbage the GC collects late,
+    // and peak memory grows with the archive instead of staying at about IN_FLIGHT chunks.
+    const pool: Buffer[] = [];
     const gzip = new ParallelGzip(async (member) => {
       hash.update(member);
       size += member.length;
       await file.write(member);
-    }, { level: GZIP_LEVEL, inFlight: IN_FLIGHT });
-    const tar = new ChunkedWriter(CHUNK_SIZE, (chunk) => gzip.push(chunk));
+    }, { level: GZIP_LEVEL, inFlight: IN_FLIGHT, recycle: (chunk) => chunk.length === CHUNK_SIZE && pool.push(chunk) });
+    const tar = new ChunkedWriter(CHUNK_SIZE, (chunk) => gzip.push(chunk), () => pool.pop() ?? Buffer.allocUnsafe(CHUNK_SIZE));
 
     const tarSize = await writeTar(tar, sourceDir, prefix, entries, mtime);
     await tar.writeZeros(padTo(tarSize + 2 * BLOCK, RECORD) + 2 * BLOCK);

@@ -12,6 +12,8 @@ export interface ParallelGzipOptions {
   level: number;
   /** How many chunks may be compressing (or waiting to be written) at once: bounds memory. */
   inFlight: number;
+  /** Called with each input chunk once it is compressed, so its buffer can be reused. */
+  recycle?: (chunk: Buffer) => void;
 }
 
 /** Receives compressed members in input order. */
@@ -33,7 +35,11 @@ export class ParallelGzip {
 
   /** Queues one chunk; waits while `inFlight` chunks are already queued (backpressure). */
   async push(chunk: Buffer): Promise<void> {
-    const member = gzipAsync(chunk, { level: this.options.level, chunkSize: Math.max(chunk.length, 64 * 1024) });
+    // Output buffers of 1 MiB: one or two per compressible chunk, without reserving the input size.
+    const member = gzipAsync(chunk, { level: this.options.level, chunkSize: 1024 * 1024 }).then((out) => {
+      this.options.recycle?.(chunk);
+      return out;
+    });
     // The rejection is observed when the member is awaited in order; don't let it surface earlier.
     member.catch(() => undefined);
     this.pending.push(member);
