@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryLogger } from '@runway/log';
+import { FakeGitHubApi } from '@runway/publisher-github';
+import { testdir } from '@runway/test-utils';
+import type { ReleaseContext, Step } from '../step';
+import { directoryTarget } from '../targets/directory-target';
+import { githubTarget } from '../targets/github-target';
+import { runtimeFiles } from '../testing/fixtures';
+import type { ReleaseOptions } from '../types';
+import { buildStep, finalizeStep, planStep, publishAssetsStep, releaseSteps, updateRegistryStep, validateStep, verifyStep } from '.';
+
+const now = () => new Date('2026-05-06T07:08:09Z');
+
+async function context(overrides: Partial<ReleaseOptions> = {}, target?: ReleaseContext['target']): Promise<ReleaseContext> {
+  const root = await testdir(runtimeFiles('alpha'));
+  const workDir = await testdir();
+  const options = { workspaceRoot: root, projectRoot: 'runtimes/alpha', dryRun: false, env: {}, logger: memoryLogger(), target: { kind: 'directory', dir: join(root, 'reg') }, ...overrides } as ReleaseOptions;
+  return { options, logger: options.logger, target: target ?? directoryTarget(join(root, 'reg'), undefined, now), now, workDir, facts: {} };
+}
+
+async function runUpTo(ctx: ReleaseContext, last: Step): Promise<void> {
+  for (const step of releaseSteps) {
+    if (!step.skip?.(ctx)) await step.run(ctx);
+    if (step === last) return;
+  }
+}
+
+describe('release steps', () => {
+  it('have present-participle names, and only the publishing ones mutate', () => {
+    for (const step of releaseSteps) expect(step.name).toMatch(/^[a-z]+ing /);
+    expect(releaseSteps.filter((s) => s.mutates)).toEqual([publishAssetsStep, updateRegistryStep, finalizeStep]);
+  });
+
+  it('validating records the manifest and tag, and marks a foreign tag as not concerned', async () => {
+    const ctx = await context({ ref: 'refs/tags/other@1.0.0' });
+    await validateStep.run(ctx);
+    expect(ctx.facts.tag).toBe('alpha@1.0.0');
+    expect(ctx.facts.notConcerned).toMatch(/another project/);
+    for (const step of [buildStep, planStep, publishAssetsStep, updateRegistryStep, finalizeStep, verifyStep]) expect(step.skip!(ctx)).toMatch(/another project/);
+  });
+
+  it('building packs into the scratch dir when dist has no package', async () => {
+    const ctx = await context();
+    await runUpTo(ctx, buildStep);
+    expect(ctx.facts.assets!.map((a) => a.name)).toEqual(['alpha-1.0.0.tar.gz', 'alpha-1.0.0.tar.gz.sha256']);
+    expect(ctx.facts.assets![0].path.startsWith(ctx.workDir)).toBe(true);
+  });
+
+  it('planning, publishing, updating and verifying run for a new release and skip once it is complete', async () => {
+    const ctx = await context();
+    await runUpTo(ctx, verifyStep);
+    expect(ctx.facts.plan!.status).toBe('release');
+    expect(ctx.facts.published).toBeDefined();
+    const again = await context({ workspaceRoot: ctx.options.workspaceRoot }, ctx.target);
+    await runUpTo(again, planStep);
+    expect(again.facts.plan!.status).toBe('already-released');
+    for (const step of [publishAssetsStep, updateRegistryStep, finalizeStep]) expect(step.skip!(again)).toBe('alpha@1.0.0 is already released with identical content');
+    expect(verifyStep.skip!(again)).toBeUndefined();
+  });
+
+  it('verifying skips when nothing was published', async () => {
+    const ctx = await context();
+    await runUpTo(ctx, planStep);
+    expect(verifyStep.skip!(ctx)).toBe('nothing was published in this run');
+  });
+
+  it('publishing release skips for a directory and flips a GitHub draft once', async () => {
+    const dir = await context();
+    await runUpTo(dir, planStep);
+    expect(finalizeStep.skip!(dir)).toBe('the directory target has no draft state');
+
+    const api = new FakeGitHubApi();
+    await api.createRelease({ tag: 'alpha@1.0.0', name: 'alpha@1.0.0', body: '', draft: true, prerelease: false });
+    const gh = await context({}, githubTarget({ api, serverUrl: 'https://github.com', repository: 'acme/runtimes', workspaceRoot: '/unused', now }));
+    gh.facts.tag = 'alpha@1.0.0';
+    await finalizeStep.run(gh);
+    expect((await api.findReleaseByTag('alpha@1.0.0'))!.draft).toBe(false);
+    await expect(finalizeStep.run(gh)).rejects.toThrow('release alpha@1.0.0 is already published');
+  });
+});
