@@ -15,7 +15,9 @@ function contextFor(root: string): ExecutorContext {
   return {
     root, cwd: root, isVerbose: false, projectName: 'demo',
     projectsConfigurations: { version: 2, projects: { demo: { root: 'runtimes/demo' } } },
-  } as ExecutorContext;
+    nxJsonConfiguration: {},
+    projectGraph: { nodes: {}, dependencies: {} },
+  };
 }
 
 function captureConsole() {

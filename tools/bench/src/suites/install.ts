@@ -1,0 +1,96 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describeMix, RUNTIME_200MB, writeRuntimeTree } from '../fixtures/runtime-tree';
+import { measure, runTimed } from '../measure';
+import { result, type BenchSuite } from '../suite';
+
+const RUNS = 3;
+const MB = 1e6;
+
+/** Serves one file over loopback HTTP for both contenders. */
+async function serveFile(path: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/gzip' });
+    createReadStream(path, { highWaterMark: 1024 * 1024 }).pipe(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bench-1.0.0.tar.gz`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/**
+ * Child mode (`node -r @swc-node/register install.ts child <url> <sha256> <size> <dir>`): one
+ * `installRuntime` in a fresh process, so the harness reads this process's peak RSS. Prints JSON.
+ */
+async function child([url, checksum, size, dir]: string[]): Promise<void> {
+  const { installRuntime, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES } = await import('@runway/runtime-client');
+  const start = process.hrtime.bigint();
+  const r = await installRuntime({
+    name: 'bench', version: '1.0.0', url, checksum, size: Number(size), dir,
+    maxBytes: DEFAULT_MAX_BYTES, maxEntries: DEFAULT_MAX_ENTRIES, idleTimeoutMs: 60_000,
+    logger: { info: () => undefined, warn: (m) => console.error(m), error: (m) => console.error(m) }, now: () => new Date(),
+  });
+  console.log(JSON.stringify({ ms: Number(process.hrtime.bigint() - start) / 1e6, files: r.receipt.files.length }));
+}
+
+/**
+ * `installRuntime` (download + sha256/size check + safe extraction + receipt) against
+ * `curl -s URL | tee >(sha256sum) | tar -xz` on the same package from the same loopback server.
+ */
+export const suite: BenchSuite = {
+  name: 'install',
+  issue: 'SPEC §9 consumer client',
+  describe: `Input: the packed ${describeMix(RUNTIME_200MB)} Served by node:http on 127.0.0.1. Value: \`installRuntime\` in a child process (time around the call, peak RSS of the process); baseline: \`curl -s URL | tee >(sha256sum) | tar -xz\` in bash. Median of ${RUNS} runs after one warm-up, each into an empty folder.`,
+  async run(ctx) {
+    const { packTarball } = await import('@runway/pack');
+    ctx.log('writing and packing the 200 MiB tree');
+    await writeRuntimeTree(join(ctx.tmpDir, 'tree'), RUNTIME_200MB);
+    const pkg = join(ctx.tmpDir, 'bench-1.0.0.tar.gz');
+    const packed = await packTarball({ sourceDir: join(ctx.tmpDir, 'tree'), prefix: 'bench', outFile: pkg });
+    await rm(join(ctx.tmpDir, 'tree'), { recursive: true });
+    const size = (await stat(pkg)).size;
+    const server = await serveFile(pkg);
+    const fresh = async (name: string) => {
+      const dir = join(ctx.tmpDir, name);
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir);
+      return dir;
+    };
+    try {
+      ctx.log('baseline: curl | tee >(sha256sum) | tar -xz');
+      const baseline = await measure(async () => {
+        const dir = await fresh('baseline');
+        await execa('bash', ['-c', 'set -o pipefail; curl -sf "$1" | tee >(sha256sum > "$2/../sum") | tar -xz -C "$2"', 'bench', server.url, dir]);
+      }, RUNS);
+
+      ctx.log('installRuntime');
+      const env = { ...process.env, SWC_NODE_PROJECT: join(ctx.repoRoot, 'tsconfig.json') };
+      const ours = await measure(async () => {
+        const dir = await fresh('ours');
+        const run = await runTimed(process.execPath, ['-r', '@swc-node/register', __filename, 'child', server.url, `sha256:${packed.sha256}`, String(size), dir], { cwd: ctx.repoRoot, env });
+        return { ms: (JSON.parse(run.stdout) as { ms: number }).ms, peakRssBytes: run.peakRssBytes };
+      }, RUNS);
+
+      const throughput = (ms: number) => size / MB / (ms / 1000);
+      return [
+        result({ metric: `install throughput (${(size / MB).toFixed(0)} MB package)`, value: throughput(ours.medianMs), baseline: throughput(baseline.medianMs), unit: 'MB/s', target: 'ratio ≥ 0.8' }, (_, r) => r >= 0.8),
+        result({ metric: 'peak RSS of the installing process', value: ours.peakRssBytes! / MB, baseline: NaN, unit: 'MB', target: '< 100 MB' }, (v) => v < 100),
+      ];
+    } finally {
+      await server.close();
+    }
+  },
+};
+
+if (require.main === module && process.argv[2] === 'child') {
+  child(process.argv.slice(3)).catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
