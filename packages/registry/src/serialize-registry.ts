@@ -6,9 +6,14 @@ const HEADER_KEYS = ['version', 'updated_at', 'runtimes'];
 
 /** Known keys first in their documented order, then the extras sorted: the same data always prints the same way. */
 function ordered<T extends Record<string, unknown>>(value: T, known: string[], leading: string[] = []): T {
-  const extras = Object.keys(value).filter((k) => !known.includes(k) && !leading.includes(k)).sort();
+  const keys = Object.keys(value);
+  const extras = keys.filter((k) => !known.includes(k) && !leading.includes(k)).sort();
+  const order = [...leading, ...known.filter((k) => value[k] !== undefined), ...extras];
+  // Entries read from a canonical file are already in order; reusing them keeps a 10,000-version
+  // write from copying every entry.
+  if (order.length === keys.length && order.every((k, i) => keys[i] === k)) return value;
   const out: Record<string, unknown> = {};
-  for (const key of [...leading, ...known, ...extras]) if (value[key] !== undefined) out[key] = value[key];
+  for (const key of order) out[key] = value[key];
   return out as T;
 }
 

@@ -1,13 +1,23 @@
 import { compare, parse, valid } from 'semver';
 import type { Deprecation, RegistryEntry } from './types';
 
+/** Plain `X.Y.Z` without leading zeros: almost every registry key, so it gets a fast path. */
+const PLAIN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+
 /** True for a strict SemVer 2.0.0 version (no `v`, no loose forms). */
 export function isSemver(version: string): boolean {
-  return valid(version, { loose: false }) === version;
+  return PLAIN.test(version) || valid(version, { loose: false }) === version;
 }
 
-/** Semver order (1.9.0 < 1.10.0, 1.0.0-rc.1 < 1.0.0); usable with `Array.prototype.sort`. */
+/**
+ * Semver order (1.9.0 < 1.10.0, 1.0.0-rc.1 < 1.0.0); usable with `Array.prototype.sort`.
+ * Plain versions compare numerically without building `SemVer` objects: a registry of 10,000
+ * versions is sorted on every write, and object churn there dominated the write time.
+ */
 export function compareVersions(a: string, b: string): number {
+  const x = PLAIN.exec(a);
+  const y = x && PLAIN.exec(b);
+  if (x && y) return Number(x[1]) - Number(y[1]) || Number(x[2]) - Number(y[2]) || Number(x[3]) - Number(y[3]);
   return compare(a, b);
 }
 
@@ -17,7 +27,7 @@ export function sortVersions(versions: Iterable<string>): string[] {
 }
 
 export function isPrerelease(version: string): boolean {
-  return (parse(version)?.prerelease.length ?? 0) > 0;
+  return !PLAIN.test(version) && (parse(version)?.prerelease.length ?? 0) > 0;
 }
 
 export function isDeprecated(entry: { deprecated?: Deprecation }): boolean {

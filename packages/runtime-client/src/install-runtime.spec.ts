@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -115,6 +115,24 @@ describe('installRuntime', () => {
     await expect(removeRuntime(req.dir, 'py', '1.0.0')).rejects.toThrowError(/py@1\.0\.0 is not installed .*/);
     await expect(removeRuntime(req.dir, 'py', '../../etc')).rejects.toThrowError(/not a valid runtime version/);
     await expect(removeRuntime(req.dir, '../py', '1.1.0')).rejects.toThrowError(/not a valid runtime name/);
+  });
+
+  it('records implicit parent folders and exact folder modes, so verify passes on a fresh install', async () => {
+    const sparse = tgzBytes([{ path: 'py/a/b/c.txt', content: 'c' }, { path: 'py/private/', type: '5', mode: 0o700 }, { path: 'py/private/k', content: 'k', mode: 0o600 }]);
+    const root = await testdir({ 'py.tar.gz': sparse });
+    const req = await request(`file://${join(root, 'py.tar.gz')}`, { checksum: sha256(sparse), size: sparse.length });
+    const { receipt } = await installRuntime(req);
+    expect(receipt.files.map((f) => `${f.type} ${f.path} ${f.mode.toString(8)}`)).toEqual(['dir a 755', 'dir a/b 755', 'file a/b/c.txt 644', 'dir private 700', 'file private/k 600']);
+    expect(await verifyRuntime(req.dir, 'py', '1.0.0')).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('cleans scratch folders a killed install left behind, and only its own runtime\'s', async () => {
+    const root = await testdir({ 'py.tar.gz': pkg });
+    const req = await request(`file://${join(root, 'py.tar.gz')}`);
+    await mkdir(join(req.dir, '.staging-py@1.0.0-dead', 'py'), { recursive: true });
+    await mkdir(join(req.dir, '.staging-py-extra@1.0.0-busy'), { recursive: true });
+    await installRuntime(req);
+    expect((await readdir(req.dir)).sort()).toEqual(['.staging-py-extra@1.0.0-busy', 'py-1.0.0']);
   });
 
   it('refuses to replace an install whose package differs from the registry', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '@runway/errors';
 import type { Logger } from '@runway/log';
@@ -42,10 +42,25 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Moves a folder out of sight in one rename, then deletes it: readers never see half a runtime. */
-export async function discardFolder(dir: string, path: string): Promise<void> {
-  const trash = join(dir, `.staging-discard-${randomBytes(6).toString('hex')}`);
+export async function discardFolder(dir: string, name: string, path: string): Promise<void> {
+  const trash = join(dir, `${stagingPrefix(name)}discard-${randomBytes(6).toString('hex')}`);
   await rename(path, trash);
   await rm(trash, { recursive: true, force: true });
+}
+
+/**
+ * Scratch folders of one runtime start with `.staging-<name>@`: `@` never occurs in a name, so
+ * the prefix of `py` cannot match the scratch of `py-extra`, which another lock protects.
+ */
+function stagingPrefix(name: string): string {
+  return `.staging-${name}@`;
+}
+
+/** Removes scratch folders a killed process left behind; only called while holding the name's lock. */
+async function removeLeftovers(dir: string, name: string): Promise<void> {
+  for (const entry of await readdir(dir)) {
+    if (entry.startsWith(stagingPrefix(name))) await rm(join(dir, entry), { recursive: true, force: true });
+  }
 }
 
 async function writeReceipt(installDir: string, receipt: InstallReceipt): Promise<void> {
@@ -65,6 +80,7 @@ export async function installRuntime(req: InstallRequest): Promise<InstallResult
   const target = installPath(req.dir, req.name, req.version);
   await mkdir(req.dir, { recursive: true });
   return withInstallLock(req.dir, req.name, async () => {
+    await removeLeftovers(req.dir, req.name);
     if (await exists(target)) {
       const receipt = await readReceipt(target);
       if (receipt?.checksum === req.checksum) return { outcome: 'unchanged' as const, path: target, receipt };
@@ -74,10 +90,10 @@ export async function installRuntime(req: InstallRequest): Promise<InstallResult
         });
       }
       req.logger.warn(`${target} has no install receipt (an interrupted install); replacing it`);
-      await discardFolder(req.dir, target);
+      await discardFolder(req.dir, req.name, target);
     }
 
-    const staging = await mkdtemp(join(req.dir, `.staging-${req.name}-${req.version}-`));
+    const staging = await mkdtemp(join(req.dir, `${stagingPrefix(req.name)}${req.version}-`));
     try {
       const extracted = await withRetry(async () => {
         await rm(staging, { recursive: true, force: true });
@@ -104,7 +120,7 @@ export async function installRuntime(req: InstallRequest): Promise<InstallResult
           await runSetupScript({ installDir: target, script, name: req.name, version: req.version, ...req.setup });
           files = await describeTree(target);
         } catch (err) {
-          await discardFolder(req.dir, target);
+          await discardFolder(req.dir, req.name, target);
           throw err;
         }
       }

@@ -25,7 +25,7 @@ export async function removeRuntime(dir: string, name: string, version: string):
   return withInstallLock(dir, name, async () => {
     const present = await readdir(dir).then((e) => e.includes(`${name}-${version}`), () => false);
     if (!present) await notInstalled(dir, name, version);
-    await discardFolder(dir, target);
+    await discardFolder(dir, name, target);
     return target;
   });
 }

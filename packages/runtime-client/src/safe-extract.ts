@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { link, mkdir, open, symlink } from 'node:fs/promises';
+import { chmod, link, mkdir, open, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { Parser, type ReadEntry } from 'tar';
@@ -136,6 +136,21 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
     }
   };
 
+  /** Creates a directory with an exact mode (no umask) and records it, so `verify` knows it. */
+  async function makeDir(segments: string[], mode: number): Promise<void> {
+    await mkdir(within(segments));
+    await chmod(within(segments), mode);
+    kinds.set(segments.join('/'), 'dir');
+    items.push({ path: segments.slice(1).join('/') || '.', type: 'dir', mode });
+  }
+
+  /** Parents an archive leaves implicit (`a/b/c` without `a/b/`) are created 0755 and recorded. */
+  async function ensureParents(segments: string[]): Promise<void> {
+    for (let i = 1; i < segments.length; i++) {
+      if (!kinds.has(segments.slice(0, i).join('/'))) await makeDir(segments.slice(0, i), 0o755);
+    }
+  }
+
   async function writeEntry(entry: ReadEntry): Promise<void> {
     if (items.length >= opts.maxEntries) throw refuse(`more than ${opts.maxEntries} entries`);
     const checked = checkEntryPath(entry.path, opts.topLevel);
@@ -151,15 +166,19 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
     checkParents(segments, entry.path);
     const existing = kinds.get(key);
     if (existing && !(existing === 'dir' && entry.type === 'Directory')) throw refuse(`entry "${entry.path}" appears twice`);
-    await mkdir(within(segments.slice(0, -1)), { recursive: true, mode: 0o755 });
+    await ensureParents(segments);
     const relative = segments.slice(1).join('/') || '.';
     const perm = mode & 0o777;
 
     if (entry.type === 'Directory') {
-      if (!existing) {
-        await mkdir(within(segments), { recursive: true });
-        kinds.set(key, 'dir');
-        items.push({ path: relative, type: 'dir', mode: perm });
+      // Owner rwx stays on so later entries (and the receipt) can be written inside.
+      const dirMode = perm | 0o700;
+      if (existing) {
+        await chmod(within(segments), dirMode);
+        const item = items.find((i) => i.path === relative);
+        if (item) item.mode = dirMode;
+      } else {
+        await makeDir(segments, dirMode);
       }
       return void entry.resume();
     }
