@@ -39,7 +39,7 @@ export async function* openDownload(url: string, opts: DownloadOptions): AsyncGe
   if (url.startsWith('file:')) {
     const path = fileURLToPath(url);
     try {
-      yield* createReadStream(path, { highWaterMark: 1024 * 1024 });
+      yield* createReadStream(path, { highWaterMark: 256 * 1024 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`package file ${path} does not exist`, { hint: 'the registry points to a file that was never published' });
       throw err;

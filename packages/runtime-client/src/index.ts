@@ -8,7 +8,7 @@ export { installRuntime, type InstallRequest, type InstallResult } from './insta
 export { removeRuntime, verifyRuntime, installedVersions, type VerifyResult } from './manage-installed';
 export { RECEIPT_FILE, describeTree, compareTrees, readReceipt, type InstallReceipt } from './install-receipt';
 export { checkInstallTarget, installPath } from './install-paths';
-export { hostPlatform, platformFrom } from './host-platform';
+export { hostPlatform, hostPlatforms, platformsFrom } from './host-platform';
 export { clientPaths, parseRegistriesConfig, readRegistriesConfig, type ClientPaths } from './settings';
 export { withRetry, type RetryOptions } from './retry';
 export { withInstallLock } from './install-lock';

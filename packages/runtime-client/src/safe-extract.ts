@@ -45,7 +45,7 @@ export const DEFAULT_MAX_ENTRIES = 200_000;
 
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 /** Writes are batched so a 200 MB package is not tens of thousands of tiny syscalls. */
-const WRITE_BATCH = 1024 * 1024;
+const WRITE_BATCH = 512 * 1024;
 
 /** Why an archive was refused; `UserError` so the CLI prints it without a stack. */
 export class UnsafeArchiveError extends UserError {
@@ -109,7 +109,7 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
     if (!failure) { failure = err; rejectFailed(err); }
   };
 
-  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  const gunzip = createGunzip({ chunkSize: 128 * 1024 });
   const parser = new Parser({ strict: true });
   parser.on('error', (err: Error) => fail(refuse(kinds.size === 0 ? `the archive is empty or not a tar archive (${err.message})` : `not a valid tar archive (${err.message})`)));
   parser.on('ignoredEntry', (entry: ReadEntry) => fail(refuse(`entry "${entry.path}" has unsupported type ${entry.type}`)));

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { UserError } from '@runway/errors';
 
 /** Where the client keeps things; each can be moved with an environment variable. */
@@ -29,7 +28,8 @@ export function clientPaths(env: NodeJS.ProcessEnv): ClientPaths {
 export function parseRegistriesConfig(text: string, file: string): string[] {
   let doc: unknown;
   try {
-    doc = parse(text);
+    // Required lazily: most runs pass --registry and never read YAML.
+    doc = (require('yaml') as typeof import('yaml')).parse(text);
   } catch (err) {
     throw new UserError(`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`, { cause: err });
   }

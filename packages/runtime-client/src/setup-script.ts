@@ -1,6 +1,5 @@
 import { access, constants } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { UserError } from '@runway/errors';
 
 /** `setup-<platform>.sh` when the runtime has one, else `setup.sh`. */
@@ -23,6 +22,9 @@ export interface SetupRun {
 
 /** Runs the setup script with bash in the install folder, streaming its output; a non-zero exit is a UserError. */
 export async function runSetupScript(run: SetupRun): Promise<void> {
+  // Loaded here, not at the top: only --setup needs it, and it is a large module graph that every
+  // other install would carry in memory.
+  const { execa } = await import('execa');
   const child = execa('bash', [join(run.installDir, run.script)], {
     cwd: run.installDir,
     env: { ...run.env, RUNTIME_NAME: run.name, RUNTIME_VERSION: run.version, RUNTIME_DIR: run.installDir },

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UserError } from '@runway/errors';
 import { isDeprecated, resolveVersion } from '@runway/registry';
 import {
-  clientPaths, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, findRuntime, hostPlatform, installRuntime, parseRuntimeSpec, resolveDownloadUrl,
+  clientPaths, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, findRuntime, hostPlatforms, installRuntime, parseRuntimeSpec, resolveDownloadUrl,
 } from '@runway/runtime-client';
 import type { CliContext } from '../../context';
 import { DOWNLOAD_IDLE_TIMEOUT_MS, loadCatalog, progressMeter, setupEnv, withRegistryFlags, writeJson, type RegistryFlags } from './shared';
@@ -33,8 +33,10 @@ export function registerInstall(parent: Command, ctx: CliContext): void {
     .option('--json', 'print the result as JSON', false)
     .action(async (spec: string, opts: InstallFlags) => {
       const { name, version } = parseRuntimeSpec(spec);
-      const platform = opts.platform ?? await hostPlatform();
       const runtime = findRuntime(await loadCatalog(ctx, opts), name);
+      const candidates = opts.platform ? [opts.platform] : await hostPlatforms();
+      // The first platform of this machine (ID, then ID_LIKE) that the runtime supports at all.
+      const platform = candidates.find((p) => Object.values(runtime.versions).some((e) => e.platforms.includes(p))) ?? candidates[0];
       const entry = resolveVersion(runtime.from.registry, name, version, { platform });
       if (isDeprecated(entry)) ctx.logger.warn(`${name}@${entry.version} is deprecated${typeof entry.deprecated === 'object' && entry.deprecated.use ? `; use ${entry.deprecated.use}` : ''}`);
       const meter = ctx.interactive ? progressMeter(ctx.stderr, `downloading ${name}@${entry.version}`) : undefined;

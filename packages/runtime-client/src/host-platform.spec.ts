@@ -1,0 +1,11 @@
+import { describe, expect, it } from 'vitest';
+import { platformsFrom } from './host-platform';
+
+describe('platformsFrom', () => {
+  it.each([
+    ['ID=debian\nVERSION_ID="12"\n', 'x64', ['debian-amd64']],
+    ['ID=linuxmint\nID_LIKE="ubuntu debian"\n', 'arm64', ['linuxmint-arm64', 'ubuntu-arm64', 'debian-arm64']],
+    ['ID="amzn"\nID_LIKE="centos rhel fedora"\n', 'x64', ['amzn-amd64', 'centos-amd64', 'rhel-amd64', 'fedora-amd64']],
+    ['', 'x64', ['linux-amd64']],
+  ])('%j on %s', (text, arch, expected) => expect(platformsFrom(text, arch)).toEqual(expected));
+});
