@@ -52,10 +52,12 @@ export const suite: BenchSuite = {
   },
 };
 
-/** A minimal Runway workspace: the repo's nx.json and node_modules, and `count` runtimes. */
+/** A minimal Runway workspace: the repo's nx.json, tsconfig.base.json and node_modules, and `count` runtimes. */
 async function writeWorkspace(repoRoot: string, dir: string, count: number): Promise<void> {
   await mkdir(join(dir, 'runtimes'), { recursive: true });
   await copyFile(join(repoRoot, 'nx.json'), join(dir, 'nx.json'));
+  // Nx only transpiles a TypeScript local plugin when the workspace has a tsconfig.base.json.
+  await copyFile(join(repoRoot, 'tsconfig.base.json'), join(dir, 'tsconfig.base.json'));
   await writeFile(join(dir, 'package.json'), '{ "name": "bench-workspace", "private": true }\n');
   await symlink(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
   for (let i = 0; i < count; i++) {
