@@ -12,7 +12,7 @@ export { buildStep, finalizeStep, planStep, publishAssetsStep, updateRegistrySte
 /** The release of one runtime, in order. Only the three publishing steps mutate anything. */
 export const releaseSteps: readonly Step[] = [
   validateStep,       // manifest rules + the triggering tag must name the manifest version (read-only)
-  buildStep,          // reuse dist/runtimes/<name>/<name>-<version>.tar.gz (+ .sha256) or pack it into scratch
+  buildStep,          // pack <name>-<version>.tar.gz (+ .sha256) fresh into the run's scratch dir (deterministic)
   planStep,           // read the target (registry, existing assets/release), refuse changed content, log the plan
   publishAssetsStep,  // mutates: files under releases/download/<tag>/ or assets of a DRAFT GitHub release
   updateRegistryStep, // mutates: add the entry to registry.json (directory: locked write; GitHub: commit + push, retried)

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '@runway/log';
+import { buildPackage } from '@runway/pack';
 import { FakeGitHubApi } from '@runway/publisher-github';
 import { testdir } from '@runway/test-utils';
 import type { ReleaseContext, Step } from '../step';
@@ -45,6 +48,22 @@ describe('release steps', () => {
     await runUpTo(ctx, buildStep);
     expect(ctx.facts.assets!.map((a) => a.name)).toEqual(['alpha-1.0.0.tar.gz', 'alpha-1.0.0.tar.gz.sha256']);
     expect(ctx.facts.assets![0].path.startsWith(ctx.workDir)).toBe(true);
+  });
+
+  it('building packs fresh even when dist/ holds a package of that version with a matching .sha256', async () => {
+    const ctx = await context();
+    // A stale build of the same version from other content (e.g. a bulk release rewrote versions).
+    const stale = Buffer.from('stale tarball');
+    const staleSha = createHash('sha256').update(stale).digest('hex');
+    const dist = join(ctx.options.workspaceRoot, 'dist', 'runtimes', 'alpha');
+    await mkdir(dist, { recursive: true });
+    await writeFile(join(dist, 'alpha-1.0.0.tar.gz'), stale);
+    await writeFile(join(dist, 'alpha-1.0.0.tar.gz.sha256'), `${staleSha}  alpha-1.0.0.tar.gz\n`);
+    await runUpTo(ctx, buildStep);
+    const fresh = await buildPackage({ projectDir: join(ctx.options.workspaceRoot, 'runtimes', 'alpha'), name: 'alpha', version: '1.0.0', outDir: await testdir() });
+    expect(ctx.facts.assets![0].sha256).not.toBe(staleSha);
+    expect(ctx.facts.assets![0]).toMatchObject({ sha256: fresh.sha256, size: fresh.size });
+    expect(ctx.facts.assets!.every((a) => a.path.startsWith(ctx.workDir))).toBe(true);
   });
 
   it('planning, publishing, updating and verifying run for a new release and skip once it is complete', async () => {

@@ -54,16 +54,16 @@ export function inferProject(summary: ManifestSummary, options: NormalizedRunway
       options: { outputPath: outDir.replace('{workspaceRoot}/', '') },
       metadata: meta(`Pack ${projectName} into a reproducible tarball and its .sha256`),
     },
+    // No dependsOn: the release validates and packs the sources itself (into a scratch dir), so a
+    // stale dist/ tarball can never be published and a bulk release starts no extra tasks.
     release: {
       executor: '@runway/nx-plugin:release',
       cache: false,
-      dependsOn: ['build'],
       metadata: meta(`Release ${projectName}: publish the tarball, update registry.json and verify the download`),
     },
     'nx-release-publish': {
       executor: '@runway/nx-plugin:nx-release-publish',
       cache: false,
-      dependsOn: ['build'],
       metadata: meta(`Publishing step of "nx release publish" for ${projectName}`),
     },
     'publish-runenv-image': {
