@@ -10,11 +10,21 @@ export function emptyRegistry(now: Date): Registry {
   return { version: '1', updated_at: timestamp(now), runtimes: {} };
 }
 
-function withVersion(registry: Registry, name: string, entry: RegistryEntry, now: Date): Registry {
+/**
+ * The catalogs of a registry: `runtimes` (installable, what Joblet clients read) and `payloads`
+ * (listed apart, so a client that knows only `runtimes` never offers a payload as a runtime).
+ */
+export type RegistrySection = 'runtimes' | 'payloads';
+
+/** What one entry of a section is called in messages, and the folder its manifest lives in. */
+const SECTION_NOUN: Record<RegistrySection, string> = { runtimes: 'runtime', payloads: 'payload' };
+
+function withVersion(registry: Registry, name: string, entry: RegistryEntry, now: Date, section: RegistrySection = 'runtimes'): Registry {
+  const entries = registry[section] ?? {};
   return {
     ...registry,
     updated_at: timestamp(now),
-    runtimes: { ...registry.runtimes, [name]: { ...registry.runtimes[name], [entry.version]: entry } },
+    [section]: { ...entries, [name]: { ...entries[name], [entry.version]: entry } },
   };
 }
 
@@ -22,13 +32,14 @@ function withVersion(registry: Registry, name: string, entry: RegistryEntry, now
  * Adds a published version. Pure: returns a new registry and never mutates its argument.
  * Published versions are immutable: the same version with the same checksum is `'unchanged'`
  * (the registry is returned as is, `updated_at` included, so a re-run writes identical bytes);
- * with another checksum it is refused.
+ * with another checksum it is refused. `section` picks the catalog (runtimes unless told).
  *
  * @throws UserError for an invalid name or entry, or a checksum conflict (naming both checksums).
  */
-export function addEntry(registry: Registry, name: string, entry: RegistryEntry, now: Date): { registry: Registry; outcome: 'added' | 'unchanged' } {
+export function addEntry(registry: Registry, name: string, entry: RegistryEntry, now: Date, section: RegistrySection = 'runtimes'): { registry: Registry; outcome: 'added' | 'unchanged' } {
+  const noun = SECTION_NOUN[section];
   if (!isValidName(name)) {
-    throw new UserError(`cannot add "${name}" to the registry: not a valid runtime name`, { hint: 'use lowercase letters, digits, "." and "-", starting with a letter or digit' });
+    throw new UserError(`cannot add "${name}" to the registry: not a valid ${noun} name`, { hint: 'use lowercase letters, digits, "." and "-", starting with a letter or digit' });
   }
   const issues = validateEntry(entry);
   if (!isSemver(entry.version)) issues.unshift({ path: 'version', message: `"${entry.version}" is not a semantic version` });
@@ -37,15 +48,15 @@ export function addEntry(registry: Registry, name: string, entry: RegistryEntry,
       hint: 'see packages/registry/registry.schema.json for the entry format',
     });
   }
-  const existing = registry.runtimes[name]?.[entry.version];
+  const existing = registry[section]?.[name]?.[entry.version];
   if (existing) {
     if (existing.checksum === entry.checksum) return { registry, outcome: 'unchanged' };
     throw new UserError(
       `${name}@${entry.version} is already published with checksum ${existing.checksum}; the new package has ${entry.checksum}`,
-      { hint: `published versions are immutable: bump "version" in runtimes/${name}/manifest.yaml and release again` },
+      { hint: `published versions are immutable: bump "version" in ${section}/${name}/manifest.yaml and release again` },
     );
   }
-  return { registry: withVersion(registry, name, entry, now), outcome: 'added' };
+  return { registry: withVersion(registry, name, entry, now, section), outcome: 'added' };
 }
 
 /** Versions of `name`, or a UserError listing the runtimes the registry has. */

@@ -20,6 +20,8 @@ export interface Registry {
   version: '1';
   updated_at: string;
   runtimes: Record<string, Record<string, RegistryEntry>>;
+  /** Payload name → (version → entry); absent until the first payload release. */
+  payloads?: Record<string, Record<string, RegistryEntry>>;
   [extra: string]: unknown;
 }
 
