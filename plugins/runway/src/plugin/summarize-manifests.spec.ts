@@ -24,6 +24,22 @@ describe('summarizeManifests', () => {
       ['runtimes/dup-copy/manifest.yaml', 'name: dup\n'],
     ]).map((s) => [s.projectName, s.extends])).toEqual([['a', undefined], ['b', undefined], ['dup', undefined], ['dup-copy', undefined]]);
   });
+
+
+  it.each([
+    ['name: x\nextends: base\n', 'x', 'base'],
+    ['name: "x"   # quoted\r\nextends: \'base\'\n', 'x', 'base'],
+    ['{ name: x, extends: base }\n', 'x', 'base'],
+    ['---\nname: x\n', 'x', undefined],
+    ['name: &a x\nextends: *a\n', 'x', undefined],
+    ['name: x\nname: y\n', 'f', undefined],
+    ['name: >\n  x\n', 'f', undefined], // folded scalar keeps a newline: not a valid name
+    ['name:\n  nested: x\n', 'f', undefined],
+    ['description: |\n  name: y\nname: x\n', 'x', undefined],
+  ])('reads name and extends like YAML does: %j', (text, name, ext) => {
+    const [summary] = summarizeManifests([['runtimes/f/manifest.yaml', text], ['runtimes/base/manifest.yaml', 'name: base\n']]);
+    expect([summary.projectName, summary.extends]).toEqual([name, ext]);
+  });
 });
 
 describe('inferProject', () => {
