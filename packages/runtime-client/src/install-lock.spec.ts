@@ -26,7 +26,9 @@ describe('withInstallLock', () => {
 
   it('takes over a lock whose process is gone', async () => {
     const dir = await testdir();
-    const { pid } = await execa('true');
+    const finished = execa('true');
+    const pid = finished.pid!;
+    await finished;
     await mkdir(join(dir, '.lock-py'));
     await writeFile(join(dir, '.lock-py', 'owner.json'), JSON.stringify({ pid, host: hostname(), at: '2020-01-01T00:00:00Z' }));
     await expect(withInstallLock(dir, 'py', async () => 'ran', { timeoutMs: 2000 })).resolves.toBe('ran');

@@ -111,26 +111,27 @@ export async function installRuntime(req: InstallRequest): Promise<InstallResult
         onRetry: (err, attempt) => req.logger.warn(`${err.message}; retrying (attempt ${attempt + 1})`),
       });
       await rename(join(staging, req.name), target);
-      let files: ExtractedItem[] = extracted.items.sort((a, b) => (a.path < b.path ? -1 : 1));
-      let script: string | null = null;
-      if (req.setup) {
-        try {
+      // From here on the folder is visible: any failure (setup, receipt write) removes it again.
+      try {
+        let files: ExtractedItem[] = extracted.items.sort((a, b) => (a.path < b.path ? -1 : 1));
+        let script: string | null = null;
+        if (req.setup) {
           script = await chooseSetupScript(target, req.setup.platform);
           req.logger.info(`running ${script} for ${req.name}@${req.version}`);
           await runSetupScript({ installDir: target, script, name: req.name, version: req.version, ...req.setup });
           files = await describeTree(target);
-        } catch (err) {
-          await discardFolder(req.dir, req.name, target);
-          throw err;
         }
+        const receipt: InstallReceipt = {
+          format: 1, kind: 'runway-install', name: req.name, version: req.version,
+          checksum: extracted.checksum, size: extracted.size, source: req.url,
+          installed_at: req.now().toISOString(), setup: script, files,
+        };
+        await writeReceipt(target, receipt);
+        return { outcome: 'installed' as const, path: target, receipt };
+      } catch (err) {
+        await discardFolder(req.dir, req.name, target);
+        throw err;
       }
-      const receipt: InstallReceipt = {
-        format: 1, kind: 'runway-install', name: req.name, version: req.version,
-        checksum: extracted.checksum, size: extracted.size, source: req.url,
-        installed_at: req.now().toISOString(), setup: script, files,
-      };
-      await writeReceipt(target, receipt);
-      return { outcome: 'installed' as const, path: target, receipt };
     } finally {
       await rm(staging, { recursive: true, force: true });
     }

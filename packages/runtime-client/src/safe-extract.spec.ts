@@ -78,6 +78,8 @@ const hostile: Array<[string, Buffer, RegExp, Partial<InstallRequest>?]> = [
   ['no top-level folder', tgzBytes([file('setup.sh'), file('README.md')]), /"setup\.sh" is outside the top-level folder "py\/"/],
   ['two top-level folders', tgzBytes([...good, file('other/setup.sh')]), /"other\/setup\.sh" is outside the top-level folder/],
   ['the wrong top-level name', tgzBytes([file('python/setup.sh')]), /outside the top-level folder "py\/"/],
+  ['a file in place of the top-level folder', tgzBytes([file('py', 'not a folder')]), /"py" must be the top-level folder, but it is a File/],
+  ['a symlink in place of the top-level folder', tgzBytes([{ path: 'py', type: '2', linkpath: '/tmp' }, file('py/x')]), /must be the top-level folder/],
   ['a duplicate entry (overwrite trick)', tgzBytes([...good, file('py/setup.sh', 'evil')]), /appears twice/],
   ['a path through a file', tgzBytes([...good, file('py/setup.sh/x')]), /which is not a directory/],
   ['a PAX path header escaping', tgzBytes([...good, { path: 'PaxHeader', type: 'x', content: paxRecord('path', '../pax-evil') }, file('py/innocent')]), /"\.\.\/pax-evil" escapes/],

@@ -163,6 +163,7 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
       if (entry.type === 'Directory') return void entry.resume();
       throw refuse(`entry "${entry.path}" has an empty name`);
     }
+    if (segments.length === 1 && entry.type !== 'Directory') throw refuse(`"${entry.path}" must be the top-level folder, but it is a ${entry.type}`);
     checkParents(segments, entry.path);
     const existing = kinds.get(key);
     if (existing && !(existing === 'dir' && entry.type === 'Directory')) throw refuse(`entry "${entry.path}" appears twice`);

@@ -60,7 +60,7 @@ async function child([url, checksum, size, dir]: string[]): Promise<void> {
 export const suite: BenchSuite = {
   name: 'install',
   issue: 'SPEC §9 consumer client',
-  describe: `Input: the packed ${describeMix(RUNTIME_200MB)} Served by node:http on 127.0.0.1. Value: \`installRuntime\` in a child process (time around the call, peak RSS of the process); baseline: \`curl -s URL | tee >(sha256sum) | tar -xz\` in bash. Median of ${RUNS} runs after one warm-up, each into an empty folder.`,
+  describe: `Input: the packed ${describeMix(RUNTIME_200MB)} Served by node:http on 127.0.0.1. Value: \`installRuntime\` in a child process that loads TypeScript through a minimal @swc/core hook (time around the call; peak RSS of the process, and its growth over the RSS after loading the modules); baseline: \`curl -s URL | tee >(sha256sum) | tar -xz\` in bash. Median of ${RUNS} runs after one warm-up, each into an empty folder.`,
   async run(ctx) {
     const { packTarball } = await import('@runway/pack');
     ctx.log('writing and packing the 200 MiB tree');

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '@runway/errors';
+import { redactingLogger, secretsFrom, streamLogger } from '@runway/log';
 import { isDeprecated, resolveVersion } from '@runway/registry';
 import {
   clientPaths, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, findRuntime, hostPlatforms, installRuntime, parseRuntimeSpec, resolveDownloadUrl,
@@ -39,17 +40,19 @@ export function registerInstall(parent: Command, ctx: CliContext): void {
       const platform = candidates.find((p) => Object.values(runtime.versions).some((e) => e.platforms.includes(p))) ?? candidates[0];
       const entry = resolveVersion(runtime.from.registry, name, version, { platform });
       if (isDeprecated(entry)) ctx.logger.warn(`${name}@${entry.version} is deprecated${typeof entry.deprecated === 'object' && entry.deprecated.use ? `; use ${entry.deprecated.use}` : ''}`);
+      // With --json, stdout carries only the JSON document: progress and setup output go to stderr.
+      const logger = opts.json ? redactingLogger(streamLogger(ctx.stderr, ctx.stderr), secretsFrom(ctx.env)) : ctx.logger;
       const meter = ctx.interactive ? progressMeter(ctx.stderr, `downloading ${name}@${entry.version}`) : undefined;
       const result = await installRuntime({
         name, version: entry.version,
         url: resolveDownloadUrl(entry.download_url, runtime.from.base, runtime.from.label),
         checksum: entry.checksum, size: entry.size,
         dir: opts.dir ?? clientPaths(ctx.env).runtimesDir,
-        setup: opts.setup ? { platform, env: setupEnv(ctx.env), stdout: ctx.stdout, stderr: ctx.stderr } : undefined,
+        setup: opts.setup ? { platform, env: setupEnv(ctx.env), stdout: opts.json ? ctx.stderr : ctx.stdout, stderr: ctx.stderr } : undefined,
         maxBytes: opts.maxSize ? parseSize(opts.maxSize) : DEFAULT_MAX_BYTES,
         maxEntries: DEFAULT_MAX_ENTRIES,
         idleTimeoutMs: DOWNLOAD_IDLE_TIMEOUT_MS,
-        logger: ctx.logger,
+        logger,
         now: () => new Date(),
         onProgress: meter?.update,
       }).finally(() => meter?.done());
