@@ -21,7 +21,8 @@ export interface BuildImageOptions {
   dockerfile: string;
   /** Every `repository:tag` the built image receives. */
   tags: string[];
-  labels: Record<string, string>;
+  /** Labels added through the API (the classic builder adds one LABEL step per label). */
+  labels?: Record<string, string>;
   onEvent?: (event: DockerEvent) => void;
 }
 

@@ -3,7 +3,7 @@ import { splitImageRepository, type ImagePublishPlan } from '@runway/release-pol
 import type { DockerApi, DockerEvent, RegistryCredentials } from './docker-api';
 import type { RegistryClient } from './registry-client';
 import { DaemonStreamError } from './stream-events';
-import { packBuildContext } from './build-context';
+import { packBuildContext, withLabelledContext } from './build-context';
 
 /** One unit of work with a present-participle title, run in order by the caller (listr2). */
 export interface PublishStep {
@@ -54,9 +54,8 @@ export function imagePublishSteps(plan: ImagePublishPlan, contextDir: string, de
       title: `building ${plan.repositories[0]} from ${plan.dockerfile}`,
       run: async () => {
         try {
-          result.imageId = await deps.docker.buildImage(await packBuildContext(contextDir), {
-            dockerfile: plan.dockerfile, tags: plan.refs, labels: plan.labels, onEvent: output,
-          });
+          result.imageId = await withLabelledContext(contextDir, plan.dockerfile, plan.labels, async (staged) =>
+            deps.docker.buildImage(await packBuildContext(staged), { dockerfile: plan.dockerfile, tags: plan.refs, labels: {}, onEvent: output }));
         } catch (err) {
           if (err instanceof DaemonStreamError) {
             throw new UserError(`building the runenv image of ${plan.project} failed: ${err.message}`, {
