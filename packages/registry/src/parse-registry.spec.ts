@@ -75,6 +75,14 @@ describe('parseRegistry', () => {
     ]);
   });
 
+  it('checks payload entries the same way and keeps them apart from runtimes', () => {
+    const text = JSON.stringify({ version: '1', updated_at: '2025-01-01T00:00:00Z', runtimes: {}, payloads: { web: { '0.1.0': { ...good, version: '0.1.0' }, '0.2.0': { ...good, version: '0.2.0', size: 'big' } } } });
+    const { registry, problems } = parseRegistry(text, 'r.json');
+    expect(registry.runtimes).toEqual({});
+    expect(Object.keys(registry.payloads!.web)).toEqual(['0.1.0']);
+    expect(problems).toEqual([{ runtime: 'web', version: '0.2.0', path: '/payloads/web/0.2.0/size', message: 'web@0.2.0: size must be integer' }]);
+  });
+
   it.each([
     ['{"version": "1",\n  "runtimes": {},}', /r\.json:2:18: registry is not valid JSON/],
     ['[]', /must be a JSON object/],

@@ -1,5 +1,6 @@
 import { UserError } from '@runway/errors';
 import { isValidName } from '@runway/manifest';
+import type { RegistrySection } from './edit-registry';
 import type { Registry, RegistryEntry, RegistryProblem } from './types';
 import { validateEntry, validateHeader } from './validate-entry';
 import { isSemver } from './versions';
@@ -38,10 +39,42 @@ function isFlatEntry(value: Record<string, unknown>): boolean {
   return typeof value.download_url === 'string' || typeof value.checksum === 'string';
 }
 
+/** Checks every entry of one section (`runtimes` or `payloads`); bad ones are reported and left out. */
+function parseSection(value: Record<string, unknown>, section: RegistrySection, problems: RegistryProblem[]): Registry['runtimes'] {
+  const out: Registry['runtimes'] = {};
+  for (const [name, versionsValue] of Object.entries(value)) {
+    if (!isValidName(name)) {
+      problems.push({ runtime: name, path: pointer(section, name), message: `name "${name}" is not valid (lowercase letters, digits, "." and "-")` });
+      continue;
+    }
+    if (!isObject(versionsValue)) {
+      problems.push({ runtime: name, path: pointer(section, name), message: 'must be an object mapping versions to entries' });
+      continue;
+    }
+    const versions: Array<[string, unknown, string[]]> = isFlatEntry(versionsValue)
+      ? [[String(versionsValue.version ?? ''), versionsValue, [section, name]]]
+      : Object.entries(versionsValue).map(([v, e]) => [v, e, [section, name, v]]);
+    const kept: Record<string, RegistryEntry> = {};
+    for (const [version, entry, at] of versions) {
+      const issues = validateEntry(entry);
+      if (!isSemver(version)) issues.unshift({ path: '', message: `version key "${version}" is not a semantic version (X.Y.Z)` });
+      else if (isObject(entry) && entry.version !== version && !issues.some((i) => i.path === 'version')) {
+        issues.push({ path: 'version', message: `is "${String(entry.version)}" but the entry is listed under "${version}"` });
+      }
+      for (const issue of issues) {
+        problems.push({ runtime: name, version, path: pointer(...at, ...issue.path.split('.')), message: `${name}@${version}: ${issue.path ? `${issue.path} ` : ''}${issue.message}` });
+      }
+      if (issues.length === 0) kept[version] = entry as RegistryEntry;
+    }
+    out[name] = kept;
+  }
+  return out;
+}
+
 /**
  * Parses `registry.json` text. Accepts the nested form and the legacy flat form
  * (`runtimes.<name>` = one entry, converted to `runtimes.<name>.<version>`). Each entry is checked
- * against `registry.schema.json`; a bad entry is left out of the result and reported in `problems`
+ * against `registry.schema.json` (entries of the optional `payloads` section too); a bad entry is left out of the result and reported in `problems`
  * while every other entry stays usable. Unknown extra fields are kept.
  *
  * A caller that writes the registry back must refuse when `problems` is not empty, or the left-out
@@ -69,32 +102,10 @@ export function parseRegistry(text: string, source: string): { registry: Registr
     throw new UserError(`${source}: not a runway registry: ${issue.path || 'top level'} ${issue.message}`, { hint });
   }
 
-  const runtimes: Registry['runtimes'] = {};
-  for (const [name, value] of Object.entries(raw.runtimes as Record<string, unknown>)) {
-    if (!isValidName(name)) {
-      problems.push({ runtime: name, path: pointer('runtimes', name), message: `runtime name "${name}" is not valid (lowercase letters, digits, "." and "-")` });
-      continue;
-    }
-    if (!isObject(value)) {
-      problems.push({ runtime: name, path: pointer('runtimes', name), message: 'must be an object mapping versions to entries' });
-      continue;
-    }
-    const versions: Array<[string, unknown, string[]]> = isFlatEntry(value)
-      ? [[String(value.version ?? ''), value, ['runtimes', name]]]
-      : Object.entries(value).map(([v, e]) => [v, e, ['runtimes', name, v]]);
-    const kept: Record<string, RegistryEntry> = {};
-    for (const [version, entry, at] of versions) {
-      const issues = validateEntry(entry);
-      if (!isSemver(version)) issues.unshift({ path: '', message: `version key "${version}" is not a semantic version (X.Y.Z)` });
-      else if (isObject(entry) && entry.version !== version && !issues.some((i) => i.path === 'version')) {
-        issues.push({ path: 'version', message: `is "${String(entry.version)}" but the entry is listed under "${version}"` });
-      }
-      for (const issue of issues) {
-        problems.push({ runtime: name, version, path: pointer(...at, ...issue.path.split('.')), message: `${name}@${version}: ${issue.path ? `${issue.path} ` : ''}${issue.message}` });
-      }
-      if (issues.length === 0) kept[version] = entry as RegistryEntry;
-    }
-    runtimes[name] = kept;
+  const runtimes = parseSection(raw.runtimes as Record<string, unknown>, 'runtimes', problems);
+  if (raw.payloads !== undefined && !isObject(raw.payloads)) {
+    throw new UserError(`${source}: not a runway registry: payloads must be an object`, { hint: '"payloads" maps payload names to versions to entries, like "runtimes"' });
   }
-  return { registry: { ...raw, runtimes } as Registry, problems };
+  const payloads = raw.payloads === undefined ? undefined : parseSection(raw.payloads, 'payloads', problems);
+  return { registry: { ...raw, runtimes, ...(payloads && { payloads }) } as Registry, problems };
 }
