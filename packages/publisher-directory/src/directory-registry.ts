@@ -1,7 +1,7 @@
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '@runway/errors';
-import { addEntry, emptyRegistry, readRegistry, writeRegistry, type Registry, type RegistryEntry } from '@runway/registry';
+import { addEntry, emptyRegistry, readRegistry, writeRegistry, type Registry, type RegistryEntry, type RegistrySection } from '@runway/registry';
 import { withFileLock } from './file-lock';
 
 /** The registry of a directory target, or an empty one stamped `now` when there is none yet. */
@@ -16,11 +16,13 @@ export async function readDirectoryRegistry(dir: string, now: Date): Promise<Reg
 }
 
 /**
- * Adds `entry` for `name` to `<dir>/registry.json` under a lock (read → merge → atomic write), so
+ * Adds `entry` for `name` to `section` (default `runtimes`) of `<dir>/registry.json` under a lock (read → merge → atomic write), so
  * concurrent releases into one directory never lose each other's entries. `files` are the paths,
  * relative to `dir`, that the entry points at: they must exist, or nothing is written.
  */
-export async function addToDirectoryRegistry(dir: string, name: string, entry: RegistryEntry, files: string[], now: Date): Promise<'added' | 'unchanged'> {
+export async function addToDirectoryRegistry(
+  dir: string, name: string, entry: RegistryEntry, files: string[], now: Date, section: RegistrySection = 'runtimes',
+): Promise<'added' | 'unchanged'> {
   for (const file of files) {
     try {
       await access(join(dir, file));
@@ -33,7 +35,7 @@ export async function addToDirectoryRegistry(dir: string, name: string, entry: R
   await mkdir(dir, { recursive: true });
   const path = join(dir, 'registry.json');
   return withFileLock(path, async () => {
-    const result = addEntry(await readDirectoryRegistry(dir, now), name, entry, now);
+    const result = addEntry(await readDirectoryRegistry(dir, now), name, entry, now, section);
     if (result.outcome === 'added') await writeRegistry(path, result.registry);
     return result.outcome;
   });

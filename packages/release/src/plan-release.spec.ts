@@ -6,7 +6,7 @@ import { formatPlan, planRelease, type PlanInput } from './plan-release';
 const now = new Date('2026-01-02T03:04:05Z');
 const sha = 'a'.repeat(64);
 const other = 'b'.repeat(64);
-const manifest = { name: 'node-20', version: '1.0.0', description: 'Node 20', platforms: ['ubuntu-amd64'] };
+const manifest = { kind: 'runtime' as const, name: 'node-20', version: '1.0.0', description: 'Node 20', platforms: ['ubuntu-amd64'] };
 
 function input(overrides: Partial<PlanInput> = {}): PlanInput {
   return {

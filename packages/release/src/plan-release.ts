@@ -1,13 +1,14 @@
 import { UserError } from '@runway/errors';
-import type { Manifest } from '@runway/manifest';
-import { addEntry, serializeRegistry, type RegistryEntry } from '@runway/registry';
+import type { Manifest, ProjectKind } from '@runway/manifest';
+import { addEntry, serializeRegistry, type RegistryEntry, type RegistrySection } from '@runway/registry';
 import type { TargetState } from './targets/target-adapter';
 import type { ReleaseAsset } from './types';
 import { unifiedDiff } from './unified-diff';
 
 /** Everything `planRelease` decides from; plain data only. */
 export interface PlanInput {
-  manifest: Pick<Manifest, 'name' | 'version' | 'description' | 'platforms'>;
+  /** `kind` picks the registry section: runtimes, or payloads (listed apart from runtimes). */
+  manifest: Pick<Manifest, 'kind' | 'name' | 'version' | 'description' | 'platforms'>;
   projectRoot: string;
   tag: string;
   target: 'directory' | 'github';
@@ -27,6 +28,8 @@ export interface ReleasePlan {
   project: string;
   tag: string;
   target: 'directory' | 'github';
+  /** Where the entry goes in registry.json. */
+  section: RegistrySection;
   /** `release` when anything is left to do; `already-released` when every part is in place. */
   status: 'release' | 'already-released';
   files: ReleaseAsset[];
@@ -37,6 +40,11 @@ export interface ReleasePlan {
   actions: string[];
 }
 
+/** Pure: the registry section a project kind is listed in. */
+export function registrySectionFor(kind: ProjectKind): RegistrySection {
+  return kind === 'runtime' ? 'runtimes' : 'payloads';
+}
+
 /**
  * Pure: decides what releasing `manifest` into a target in `state` means. Refuses (UserError) when
  * the version is already published with other content: versions are immutable.
@@ -45,7 +53,8 @@ export function planRelease(input: PlanInput): ReleasePlan {
   const { manifest, tag, assets, state, now } = input;
   const pkg = assets[0];
   const checksum = `sha256:${pkg.sha256}`;
-  const existing = state.registry.runtimes[manifest.name]?.[manifest.version];
+  const section = registrySectionFor(manifest.kind);
+  const existing = state.registry[section]?.[manifest.name]?.[manifest.version];
   if (existing && existing.checksum !== checksum) {
     throw immutableVersion(input, `registry ${state.registryLocation} has ${existing.checksum}, the package built now is ${checksum}`);
   }
@@ -68,7 +77,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
     published_at: now.toISOString(),
   };
   const before = serializeRegistry(state.registry);
-  const after = existing ? before : serializeRegistry(addEntry(state.registry, manifest.name, entry, now).registry);
+  const after = existing ? before : serializeRegistry(addEntry(state.registry, manifest.name, entry, now, section).registry);
   const complete = existing !== undefined
     && assets.every((asset) => state.assets.some((held) => held.name === asset.name && sameAsset(held, asset)))
     && state.release?.draft !== true;
@@ -77,6 +86,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
     project: manifest.name,
     tag,
     target: input.target,
+    section,
     status: complete ? 'already-released' : 'release',
     files: assets.map(({ name, sha256, size }) => ({ name, sha256, size })),
     entry,

@@ -8,7 +8,7 @@ import { UserError } from '@runway/errors';
 import { memoryLogger } from '@runway/log';
 import { testdir } from '@runway/test-utils';
 import { releaseProject } from './release-project';
-import { runtimeFiles } from './testing/fixtures';
+import { payloadFiles, runtimeFiles } from './testing/fixtures';
 import type { ReleaseOptions } from './types';
 
 const now = () => new Date('2026-03-04T05:06:07Z');
@@ -113,6 +113,33 @@ describe('releaseProject into a directory', () => {
     const skipped = await releaseProject(options(root, { ref: 'refs/tags/beta@2.1.0' }));
     expect(skipped).toMatchObject({ status: 'skipped', reason: expect.stringContaining('another project') });
     expect(await readdir(join(root, 'dist')).catch(() => [])).toEqual([]);
+  });
+
+  it('releases a payload under its own registry key, apart from the runtimes, idempotently', async () => {
+    const root = await testdir({ ...runtimeFiles('alpha'), ...payloadFiles('web', '0.3.0') });
+    const runtime = await releaseProject(options(root));
+    const payload = await releaseProject(options(root, { projectRoot: 'payloads/web' }));
+    expect(payload).toMatchObject({ project: 'web', tag: 'web@0.3.0', status: 'released' });
+    const dir = join(root, 'dist', 'registry');
+    expect((await readdir(join(dir, 'releases', 'download', 'web@0.3.0'))).sort()).toEqual(['web-0.3.0.tar.gz', 'web-0.3.0.tar.gz.sha256']);
+    const text = await readFile(join(dir, 'registry.json'), 'utf8');
+    const registry = JSON.parse(text);
+    expect(Object.keys(registry.runtimes)).toEqual(['alpha']);
+    expect(registry.runtimes.alpha['1.0.0'].checksum).toBe(`sha256:${runtime.assets[0].sha256}`);
+    expect(registry.payloads.web['0.3.0']).toEqual({
+      version: '0.3.0', description: 'web test payload', download_url: 'releases/download/web@0.3.0/web-0.3.0.tar.gz',
+      checksum: `sha256:${payload.assets[0].sha256}`, size: payload.assets[0].size, platforms: [], published_at: '2026-03-04T05:06:07.000Z',
+    });
+
+    const again = await releaseProject(options(root, { projectRoot: 'payloads/web', now: () => new Date('2027-01-01T00:00:00Z') }));
+    expect(again.status).toBe('already-released');
+    expect(await readFile(join(dir, 'registry.json'), 'utf8')).toBe(text);
+
+    await writeFile(join(root, 'payloads', 'web', 'Dockerfile'), 'FROM scratch\n');
+    const err = await releaseProject(options(root, { projectRoot: 'payloads/web' })).catch((e) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toMatch(/web@0\.3\.0 is already released with different content/);
+    expect(err.hint).toContain('payloads/web/manifest.yaml');
   });
 
   it('concurrent releases into one directory keep every entry', async () => {

@@ -7,7 +7,7 @@ import { memoryLogger } from '@runway/log';
 import { releaseProject } from './release-project';
 import { releaseSteps } from './steps';
 import { githubFixture, type GitHubFixture } from './testing/github-fixture';
-import { runtimeFiles } from './testing/fixtures';
+import { payloadFiles, runtimeFiles } from './testing/fixtures';
 import type { ReleaseOptions } from './types';
 
 function options(fx: GitHubFixture, projectRoot: string, overrides: Partial<ReleaseOptions> = {}): ReleaseOptions {
@@ -39,6 +39,24 @@ describe('releaseProject to GitHub', () => {
     expect(fx.server.state.releases).toHaveLength(1);
   });
 
+  it('releases a payload through the same steps, recorded under payloads in the pushed registry', async () => {
+    const fx = await githubFixture({ ...runtimeFiles('alpha'), ...payloadFiles('web') });
+    await releaseProject(options(fx, 'runtimes/alpha'));
+    const outcome = await releaseProject(options(fx, 'payloads/web'));
+    expect(outcome).toMatchObject({ tag: 'web@0.1.0', status: 'released' });
+    const release = fx.server.state.releases.find((r) => r.tagName === 'web@0.1.0')!;
+    expect(release.draft).toBe(false);
+    expect(release.assets.map((a) => a.name).sort()).toEqual(['web-0.1.0.tar.gz', 'web-0.1.0.tar.gz.sha256']);
+    const registry = (await fx.originRegistry())!;
+    expect(Object.keys(registry.runtimes)).toEqual(['alpha']);
+    expect(registry.payloads!.web['0.1.0'].checksum).toBe(`sha256:${outcome.assets[0].sha256}`);
+    await fx.assertInvariants();
+    expect(fx.server.violations).toEqual([]);
+    const head = await originHead(fx);
+    expect((await releaseProject(options(fx, 'payloads/web'))).status).toBe('already-released');
+    expect(await originHead(fx)).toBe(head);
+  });
+
   it('refuses changed content under a published version', async () => {
     const fx = await githubFixture(runtimeFiles('alpha'));
     const first = await releaseProject(options(fx, 'runtimes/alpha'));
@@ -64,7 +82,7 @@ describe('releaseProject to GitHub', () => {
     const plan = logger.lines.join('\n');
     expect(plan).toContain('create draft release alpha@1.0.0');
     expect(plan).toContain('upload asset alpha-1.0.0.tar.gz');
-    expect(plan).toContain('commit registry.json (add alpha 1.0.0) and push to main');
+    expect(plan).toContain('commit registry.json (add alpha 1.0.0 to runtimes) and push to main');
     expect(plan).toContain('publish release alpha@1.0.0 (draft → false)');
     expect(plan).toContain('+    "alpha": {');
   });

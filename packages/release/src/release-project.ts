@@ -14,9 +14,9 @@ export interface ReleaseInternals {
 }
 
 /**
- * Releases one runtime: validate → build → plan → publish assets → update registry → publish
- * release → verify. With `dryRun` it stops at the plan (logged) and changes nothing. Safe to run
- * again after any failure: every step converges, and an identical published version is a no-op.
+ * Releases one runtime or payload (registry section `runtimes` or `payloads`): validate → pack
+ * → plan → publish assets → update registry → publish release → verify. With `dryRun` it stops
+ * at the plan (logged) and changes nothing. Safe to run again after any failure: every step converges, and an identical published version is a no-op.
  * @throws UserError for an invalid project, a version mismatch with the tag, or changed content
  * under a published version.
  */

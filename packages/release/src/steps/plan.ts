@@ -1,4 +1,4 @@
-import { formatPlan, planRelease } from '../plan-release';
+import { formatPlan, planRelease, registrySectionFor } from '../plan-release';
 import type { Step } from '../step';
 
 /** Reads what the target holds (read-only) and decides the plan; refuses changed content under a published version. */
@@ -13,7 +13,7 @@ export const planStep: Step = {
     ctx.facts.plan = planRelease({
       manifest, projectRoot: ctx.options.projectRoot, tag, target: ctx.target.kind, assets, state,
       downloadUrl: ctx.target.downloadUrl(tag, assets[0].name),
-      actions: ctx.target.describeActions({ tag, name: manifest.name, version: manifest.version, assets, state }),
+      actions: ctx.target.describeActions({ tag, section: registrySectionFor(manifest.kind), name: manifest.name, version: manifest.version, assets, state }),
       now: ctx.now(),
     });
     ctx.logger.info(formatPlan(ctx.facts.plan));

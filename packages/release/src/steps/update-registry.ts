@@ -8,7 +8,7 @@ export const updateRegistryStep: Step = {
   skip: nothingToDo,
   async run(ctx) {
     const { manifest, plan } = ctx.facts;
-    const outcome = await ctx.target.updateRegistry(manifest!.name, plan!.entry, ctx.logger);
+    const outcome = await ctx.target.updateRegistry(plan!.section, manifest!.name, plan!.entry, ctx.logger);
     ctx.facts.published = plan!.entry;
     if (outcome === 'unchanged') throw new SkipStep(`registry already has ${ctx.facts.tag}`);
   },

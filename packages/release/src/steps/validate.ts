@@ -4,7 +4,10 @@ import { formatIssues, validateProject } from '@runway/manifest';
 import { decideReleaseForRef, projectReleaseTag } from '@runway/release-policy';
 import type { Step } from '../step';
 
-/** Fails on an invalid project or a tag naming another version; records the manifest and the tag. */
+/**
+ * Fails on an invalid project (runtime or payload) or a tag naming another version; records the
+ * manifest and the tag.
+ */
 export const validateStep: Step = {
   name: 'validating project',
   mutates: false,
@@ -15,11 +18,6 @@ export const validateStep: Step = {
     if (!manifest || errors.length) {
       throw new UserError(`${projectRoot} is not valid, so it cannot be released:\n${formatIssues(errors)}`, {
         hint: 'fix the problems above (nx run <project>:validate shows them too)',
-      });
-    }
-    if (manifest.kind !== 'runtime') {
-      throw new UserError(`${projectRoot} is a payload: payloads are published as runenv images, not released to a registry`, {
-        hint: 'run the publish-runenv-image target instead',
       });
     }
     ctx.facts.manifest = manifest;

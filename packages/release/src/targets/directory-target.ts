@@ -23,13 +23,13 @@ export function directoryTarget(dir: string, baseUrl: string | undefined, now: (
       };
     },
     downloadUrl: (tag, fileName) => (baseUrl ? `${baseUrl}/${releasePath(tag, fileName)}` : releasePath(tag, fileName)),
-    describeActions({ tag, name, version, assets, state }) {
+    describeActions({ tag, section, name, version, assets, state }) {
       const actions = assets.map((asset: LocalAsset) => {
         const target = join(dir, releasePath(tag, asset.name));
         const held = state.assets.find((a) => a.name === asset.name);
         return held && sameAsset(held, asset) ? `keep ${target} (identical)` : `write ${target} (${asset.size} bytes)`;
       });
-      if (!state.registry.runtimes[name]?.[version]) actions.push(`add ${name} ${version} to ${registryPath}`);
+      if (!state.registry[section]?.[name]?.[version]) actions.push(`add ${name} ${version} to ${section} in ${registryPath}`);
       return actions;
     },
     async publishAssets(tag, assets, logger) {
@@ -37,10 +37,10 @@ export function directoryTarget(dir: string, baseUrl: string | undefined, now: (
         logger.info(`${outcome === 'copied' ? 'wrote' : 'kept identical'} ${join(dir, releasePath(tag, name))}`);
       }
     },
-    async updateRegistry(name, entry, logger) {
+    async updateRegistry(section, name, entry, logger) {
       const tag = projectReleaseTag(name, entry.version);
       const files = [releasePath(tag, entry.download_url.split('/').pop()!)];
-      const outcome = await addToDirectoryRegistry(dir, name, entry, files, now());
+      const outcome = await addToDirectoryRegistry(dir, name, entry, files, now(), section);
       if (outcome === 'added') logger.info(`added ${tag} to ${registryPath}`);
       return outcome;
     },

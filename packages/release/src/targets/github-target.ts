@@ -78,14 +78,14 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
     },
     downloadUrl: (tag, fileName) =>
       `${options.serverUrl}/${options.repository}/releases/download/${encodeURIComponent(tag)}/${encodeURIComponent(fileName)}`,
-    describeActions({ tag, name, version, assets, state }) {
+    describeActions({ tag, section, name, version, assets, state }) {
       const actions = [state.release ? `reuse ${state.release.draft ? 'draft ' : ''}release ${tag}` : `create draft release ${tag}`];
       for (const asset of assets) {
         const held = state.assets.find((a) => a.name === asset.name);
         if (held && sameAsset(held, asset)) actions.push(`keep asset ${asset.name} (identical)`);
         else actions.push(`${held ? 'replace' : 'upload'} asset ${asset.name} (${asset.size} bytes, sha256:${asset.sha256})`);
       }
-      if (!state.registry.runtimes[name]?.[version]) actions.push(`commit ${REGISTRY_FILE} (add ${name} ${version}) and push to ${state.registryLocation.split('@').pop()!.split(':')[0]}`);
+      if (!state.registry[section]?.[name]?.[version]) actions.push(`commit ${REGISTRY_FILE} (add ${name} ${version} to ${section}) and push to ${state.registryLocation.split('@').pop()!.split(':')[0]}`);
       if (state.release?.draft !== false) actions.push(`publish release ${tag} (draft → false)`);
       return actions;
     },
@@ -94,13 +94,13 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
         ?? await api.createRelease({ tag, name: tag, body: releaseNotes(tag, assets), draft: true, prerelease: false });
       for (const asset of assets) await putAsset(api, release, asset, logger);
     },
-    async updateRegistry(name, entry, logger) {
+    async updateRegistry(section, name, entry, logger) {
       const tag = projectReleaseTag(name, entry.version);
       await assertAssetsBehindEntry(api, tag, entry);
       const b = await branch();
       for (let attempt = 1; attempt <= REGISTRY_PUSH_ATTEMPTS; attempt++) {
         const { tip, registry } = await readPublishedRegistry();
-        const result = addEntry(registry, name, entry, now());
+        const result = addEntry(registry, name, entry, now(), section);
         if (result.outcome === 'unchanged') return 'unchanged';
         const commit = await commitFile(workspaceRoot, {
           parent: tip, path: REGISTRY_FILE, content: serializeRegistry(result.registry), message: `registry: add ${tag}`, identity,
@@ -159,7 +159,7 @@ async function assertAssetsBehindEntry(api: GitHubApi, tag: string, entry: Regis
   }
 }
 
-/** Pure: the body of a runtime release. */
+/** Pure: the body of a runtime or payload release. */
 function releaseNotes(tag: string, assets: LocalAsset[]): string {
-  return [`Runtime release ${tag}.`, '', ...assets.map((a) => `- \`${a.name}\` (${a.size} bytes) sha256:${a.sha256}`), ''].join('\n');
+  return [`Release ${tag}.`, '', ...assets.map((a) => `- \`${a.name}\` (${a.size} bytes) sha256:${a.sha256}`), ''].join('\n');
 }

@@ -1,5 +1,5 @@
 import type { Logger } from '@runway/log';
-import type { Registry, RegistryEntry } from '@runway/registry';
+import type { Registry, RegistryEntry, RegistrySection } from '@runway/registry';
 import type { LocalAsset } from '../step';
 
 /** An asset as the target holds it now; `sha256` is known when the target reports or we hashed it. */
@@ -33,11 +33,11 @@ export interface TargetAdapter {
   /** The `download_url` a registry entry gets for `fileName` released under `tag`. */
   downloadUrl(tag: string, fileName: string): string;
   /** Human-readable list of the writes/calls `publishAssets` + `updateRegistry` + `finalize` would make. */
-  describeActions(input: { tag: string; name: string; version: string; assets: LocalAsset[]; state: TargetState }): string[];
+  describeActions(input: { tag: string; section: RegistrySection; name: string; version: string; assets: LocalAsset[]; state: TargetState }): string[];
   /** Stores the assets under `tag` (a draft release on GitHub); identical existing ones are kept. */
   publishAssets(tag: string, assets: LocalAsset[], logger: Logger): Promise<void>;
-  /** Adds the entry to the published registry (never before the assets are in place). */
-  updateRegistry(name: string, entry: RegistryEntry, logger: Logger): Promise<'added' | 'unchanged'>;
+  /** Adds the entry to `section` of the published registry (never before the assets are in place). */
+  updateRegistry(section: RegistrySection, name: string, entry: RegistryEntry, logger: Logger): Promise<'added' | 'unchanged'>;
   /** Makes the release visible (GitHub: draft → published). Undefined when the target has no such state. */
   finalize?(tag: string, logger: Logger): Promise<'published' | 'unchanged'>;
   /** Where `download_url` can be fetched from: absolute URLs unchanged, relative ones resolved. */

@@ -8,3 +8,12 @@ export function runtimeFiles(name: string, version = '1.0.0', setup = 'echo sett
     [`runtimes/${name}/setup-ubuntu-amd64.sh`]: { content: '#!/bin/sh\nexit 0\n', mode: 0o755 },
   };
 }
+
+/** Files of a minimal valid payload `payloads/<name>/` (manifest, Dockerfile, one context file). */
+export function payloadFiles(name: string, version = '0.1.0'): Record<string, FixtureFile> {
+  return {
+    [`payloads/${name}/manifest.yaml`]: `name: ${name}\nversion: ${version}\ndescription: "${name} test payload"\n`,
+    [`payloads/${name}/Dockerfile`]: 'FROM scratch\nCOPY rootfs/ /\n',
+    [`payloads/${name}/rootfs/etc/${name}.conf`]: `${name}=1\n`,
+  };
+}

@@ -62,9 +62,9 @@ export async function githubFixture(files: Record<string, FixtureFile>, faults?:
       const problems: string[] = [];
       for (const release of server.state.releases) {
         const [name, version] = release.tagName.split('@');
-        if (!release.draft && !registry?.runtimes[name]?.[version]) problems.push(`published release ${release.tagName} has no registry entry`);
+        if (!release.draft && !registry?.runtimes[name]?.[version] && !registry?.payloads?.[name]?.[version]) problems.push(`published release ${release.tagName} has no registry entry`);
       }
-      for (const [name, versions] of Object.entries(registry?.runtimes ?? {})) {
+      for (const [name, versions] of [...Object.entries(registry?.runtimes ?? {}), ...Object.entries(registry?.payloads ?? {})]) {
         for (const [version, entry] of Object.entries(versions)) {
           const release = server.state.releases.find((r) => r.tagName === `${name}@${version}`);
           const file = decodeURIComponent(entry.download_url.split('/').pop()!);
