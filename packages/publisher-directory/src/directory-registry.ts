@@ -2,7 +2,7 @@ import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '@runway/errors';
 import { addEntry, emptyRegistry, readRegistry, writeRegistry, type Registry, type RegistryEntry, type RegistrySection } from '@runway/registry';
-import { withFileLock } from './file-lock';
+import { withFileLock } from '@runway/file-lock';
 
 /** The registry of a directory target, or an empty one stamped `now` when there is none yet. */
 export async function readDirectoryRegistry(dir: string, now: Date): Promise<Registry> {

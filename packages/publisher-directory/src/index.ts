@@ -1,3 +1,2 @@
 export { publishFiles, listStoredFiles, releasePath, type DirectoryFile, type StoredFile } from './publish-files';
 export { readDirectoryRegistry, addToDirectoryRegistry } from './directory-registry';
-export { withFileLock, type FileLockOptions } from './file-lock';

@@ -1,11 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '@runway/errors';
 import { sha256File } from '@runway/pack';
 import { testdir } from '@runway/test-utils';
-import { addToDirectoryRegistry, publishFiles, releasePath, withFileLock } from '.';
+import { addToDirectoryRegistry, publishFiles, releasePath } from '.';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const entry = (checksum: string) => ({ version: '1.0.0', description: 'x', download_url: 'releases/download/x@1.0.0/x-1.0.0.tar.gz', checksum, size: 3, platforms: ['ubuntu-amd64'] });
@@ -25,27 +24,5 @@ describe('publisher-directory', () => {
   it('never writes an entry whose file is missing', async () => {
     const dir = await testdir();
     await expect(addToDirectoryRegistry(dir, 'x', entry(`sha256:${'a'.repeat(64)}`), [releasePath('x@1.0.0', 'x-1.0.0.tar.gz')], now)).rejects.toThrow(/is missing/);
-  });
-
-  it('breaks a lock left by a dead process', async () => {
-    const dir = await testdir();
-    const path = join(dir, 'registry.json');
-    // pid 2^22+1 is above Linux's pid_max default, so no live process has it.
-    await writeFile(`${path}.lock`, `4194305 ${hostname()}`);
-    expect(await withFileLock(path, async () => 'ran', { timeoutMs: 2_000 })).toBe('ran');
-  });
-
-  it('serialises concurrent holders', async () => {
-    const dir = await testdir();
-    const path = join(dir, 'registry.json');
-    let inside = 0;
-    let overlap = false;
-    await Promise.all(Array.from({ length: 8 }, () => withFileLock(path, async () => {
-      inside++;
-      overlap ||= inside > 1;
-      await new Promise((r) => setTimeout(r, 5));
-      inside--;
-    })));
-    expect(overlap).toBe(false);
   });
 });

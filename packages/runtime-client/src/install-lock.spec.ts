@@ -1,4 +1,4 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -29,15 +29,13 @@ describe('withInstallLock', () => {
     const finished = execa('true');
     const pid = finished.pid!;
     await finished;
-    await mkdir(join(dir, '.lock-py'));
-    await writeFile(join(dir, '.lock-py', 'owner.json'), JSON.stringify({ pid, host: hostname(), at: '2020-01-01T00:00:00Z' }));
+    await writeFile(join(dir, '.lock-py.lock'), `${pid} ${hostname()}`);
     await expect(withInstallLock(dir, 'py', async () => 'ran', { timeoutMs: 2000 })).resolves.toBe('ran');
   });
 
   it('waits for a live holder and gives up with a clear error', async () => {
     const dir = await testdir();
-    await mkdir(join(dir, '.lock-py'));
-    await writeFile(join(dir, '.lock-py', 'owner.json'), JSON.stringify({ pid: process.pid, host: hostname(), at: '' }));
+    await writeFile(join(dir, '.lock-py.lock'), `${process.pid} ${hostname()}`);
     await expect(withInstallLock(dir, 'py', async () => 'ran', { timeoutMs: 300 })).rejects.toThrowError(/another runway process holds .*\.lock-py/);
   });
 });

@@ -4,10 +4,12 @@ import { hostname } from 'node:os';
 import { TransientError } from '@runway/errors';
 
 export interface FileLockOptions {
-  /** A lock older than this is considered abandoned even if its owner looks alive (default 60 s). */
+  /** A lock held from another host (or without an owner line) older than this is abandoned (default 60 s). */
   staleMs?: number;
   /** Give up waiting after this long (default 120 s). */
   timeoutMs?: number;
+  /** Called once when the lock is busy and the caller starts waiting (e.g. to tell the user). */
+  onWait?: () => void;
 }
 
 function isAlive(pid: number): boolean {
@@ -19,13 +21,15 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** True when the lock file's owner is gone (same host, dead pid) or the lock is older than `staleMs`. */
+/** True when the lock file's owner is gone: a dead pid on this host, or (owner unknown or elsewhere) older than `staleMs`. */
 async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
   try {
     const [text, info] = await Promise.all([readFile(lockPath, 'utf8'), stat(lockPath)]);
     const [pid, host] = text.split(' ');
-    if (Date.now() - info.mtimeMs > staleMs) return true;
-    return host === hostname() && /^\d+$/.test(pid) && !isAlive(Number(pid));
+    // On this host the owner's pid answers for certain; age is the fallback for another host
+    // sharing the directory, or a lock whose owner line was never written.
+    if (host === hostname() && /^\d+$/.test(pid)) return !isAlive(Number(pid));
+    return Date.now() - info.mtimeMs > staleMs;
   } catch (err) {
     // Released between our attempt and this look: not stale, just retry.
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
@@ -35,7 +39,8 @@ async function isStale(lockPath: string, staleMs: number): Promise<boolean> {
 
 /**
  * Runs `fn` while holding `<path>.lock`, an `O_EXCL` lock file carrying `<pid> <host>`. A lock left
- * behind by a killed process is detected (dead pid on this host, or older than `staleMs`) and
+ * behind by a killed process is detected (dead pid on this host, or older than `staleMs` when the
+ * owner is on another host) and
  * broken by renaming it away, which only one waiter can win.
  */
 export async function withFileLock<T>(path: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
@@ -60,10 +65,11 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, option
         continue;
       }
       if (Date.now() > deadline) {
-        throw new TransientError(`timed out waiting for the lock ${lockPath}`, {
-          hint: 'another release into this directory is still running; if none is, delete the lock file',
+        throw new TransientError(`another runway process holds the lock ${lockPath}`, {
+          hint: 'wait for it to finish and re-run; if no runway process is running, delete the lock file',
         });
       }
+      if (attempt === 0) options.onWait?.();
       await new Promise((r) => setTimeout(r, Math.min(25 * 2 ** Math.min(attempt, 4), 400) + Math.random() * 25));
     }
   }

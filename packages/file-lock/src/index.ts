@@ -1,0 +1,1 @@
+export { withFileLock, type FileLockOptions } from './with-file-lock';
