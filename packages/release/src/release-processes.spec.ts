@@ -7,7 +7,7 @@ import { runtimeFiles } from './testing/fixtures';
 const CHILD = join(__dirname, 'testing', 'release-child.ts');
 
 function releaseInChild(fx: GitHubFixture, projectRoot: string, pauseAfter?: string) {
-  return execa('node', ['-r', '@swc-node/register', CHILD, fx.root, projectRoot, ...(pauseAfter ? [pauseAfter] : [])], {
+  return execa('node', ['-r', '@runway/ts-register', CHILD, fx.root, projectRoot, ...(pauseAfter ? [pauseAfter] : [])], {
     env: fx.env, cwd: join(__dirname, '..'), reject: false, all: true,
   });
 }
@@ -33,7 +33,7 @@ describe('releases as separate processes', () => {
 
   it('a release SIGKILLed after publishing assets converges on the next run', async () => {
     const fx = await githubFixture(runtimeFiles('alpha'));
-    const child = execa('node', ['-r', '@swc-node/register', CHILD, fx.root, 'runtimes/alpha', 'publishing assets'], {
+    const child = execa('node', ['-r', '@runway/ts-register', CHILD, fx.root, 'runtimes/alpha', 'publishing assets'], {
       env: fx.env, cwd: join(__dirname, '..'), reject: false,
     });
     await new Promise<void>((resolve, reject) => {

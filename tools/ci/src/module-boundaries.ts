@@ -35,7 +35,7 @@ export async function listWorkspacePackages(root: string): Promise<WorkspacePack
 export function checkImports(file: string, specifiers: string[], own: WorkspacePackage, all: WorkspacePackage[]): BoundaryViolation[] {
   const violations: BoundaryViolation[] = [];
   const byName = new Map(all.map((p) => [p.name, p]));
-  const isSpec = file.endsWith('.spec.ts') || file.split(sep).includes('e2e');
+  const isSpec = file.endsWith('.spec.ts') || file.split(sep).some((dir) => dir === 'e2e' || dir === 'testing');
   for (const specifier of specifiers) {
     if (specifier.startsWith('.')) {
       const target = resolve(file, '..', specifier);

@@ -2,8 +2,7 @@
 // Starts the GitHub-compatible test server for manual use and benchmarks:
 //   node tools/github-server/bin/serve.js [--port 8787] [--owner o] [--repo r] [--token t]
 // TypeScript is run through swc, like the runway CLI; no build step.
-process.env.SWC_NODE_PROJECT ??= require('node:path').join(__dirname, '..', '..', '..', 'tsconfig.json');
-require('@swc-node/register');
+require('@runway/ts-register');
 const { parseArgs } = require('node:util');
 const { startGitHubServer } = require('../src/index.ts');
 

@@ -1,5 +1,5 @@
 /**
- * Test helper run as its own process: `node -r @swc-node/register release-child.ts <root> <projectRoot> [pauseAfterStep]`.
+ * Test helper run as its own process: `node -r @runway/ts-register release-child.ts <root> <projectRoot> [pauseAfterStep]`.
  * Releases one project with the target from the environment; with a step name it prints
  * `PAUSED <step>` after that step and hangs, so a spec can SIGKILL it at that exact boundary.
  */

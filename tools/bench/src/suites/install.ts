@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -10,19 +10,6 @@ import { result, type BenchSuite } from '../suite';
 
 const RUNS = 3;
 const MB = 1e6;
-
-/**
- * The child's TypeScript loader: @swc/core per file, without @swc-node/register, which also loads
- * the TypeScript compiler (about 55 MB resident) only to read tsconfig.json. The measured process
- * then holds Node, the swc binding, the modules used, and the install's own buffers.
- */
-const LIGHT_TS_HOOK = `
-const swc = require(${JSON.stringify(require.resolve('@swc/core'))});
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = swc.transformFileSync(filename, { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: false, swcrc: false });
-  module._compile(code, filename);
-};
-`;
 
 /** Serves one file over loopback HTTP for both contenders. */
 async function serveFile(path: string): Promise<{ url: string; close(): Promise<void> }> {
@@ -38,7 +25,7 @@ async function serveFile(path: string): Promise<{ url: string; close(): Promise<
 }
 
 /**
- * Child mode (`node -r @swc-node/register install.ts child <url> <sha256> <size> <dir>`): one
+ * Child mode (`node -r @runway/ts-register install.ts child <url> <sha256> <size> <dir>`): one
  * `installRuntime` in a fresh process, so the harness reads this process's peak RSS. Prints JSON.
  */
 async function child([url, checksum, size, dir]: string[]): Promise<void> {
@@ -60,7 +47,7 @@ async function child([url, checksum, size, dir]: string[]): Promise<void> {
 export const suite: BenchSuite = {
   name: 'install',
   issue: 'SPEC §9 consumer client',
-  describe: `Input: the packed ${describeMix(RUNTIME_200MB)} Served by node:http on 127.0.0.1. Value: \`installRuntime\` in a child process that loads TypeScript through a minimal @swc/core hook (time around the call; peak RSS of the process, and its growth over the RSS after loading the modules); baseline: \`curl -s URL | tee >(sha256sum) | tar -xz\` in bash. Median of ${RUNS} runs after one warm-up, each into an empty folder.`,
+  describe: `Input: the packed ${describeMix(RUNTIME_200MB)} Served by node:http on 127.0.0.1. Value: \`installRuntime\` in a child process that loads TypeScript like the \`runway\` CLI does, through \`@runway/ts-register\` (time around the call; peak RSS of the process, and its growth over the RSS after loading the modules); baseline: \`curl -s URL | tee >(sha256sum) | tar -xz\` in bash. Median of ${RUNS} runs after one warm-up, each into an empty folder.`,
   async run(ctx) {
     const { packTarball } = await import('@runway/pack');
     ctx.log('writing and packing the 200 MiB tree');
@@ -84,12 +71,10 @@ export const suite: BenchSuite = {
       }, RUNS);
 
       ctx.log('installRuntime');
-      const hook = join(ctx.tmpDir, 'light-ts-hook.js');
-      await writeFile(hook, LIGHT_TS_HOOK);
       let growth = 0;
       const ours = await measure(async () => {
         const dir = await fresh('ours');
-        const run = await runTimed(process.execPath, ['-r', hook, __filename, 'child', server.url, `sha256:${packed.sha256}`, String(size), dir], { cwd: ctx.repoRoot });
+        const run = await runTimed(process.execPath, ['-r', '@runway/ts-register', __filename, 'child', server.url, `sha256:${packed.sha256}`, String(size), dir], { cwd: ctx.repoRoot });
         const out = JSON.parse(run.stdout) as { ms: number; rssAfterLoad: number };
         growth = Math.max(growth, run.peakRssBytes! - out.rssAfterLoad);
         return { ms: out.ms, peakRssBytes: run.peakRssBytes };

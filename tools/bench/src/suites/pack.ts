@@ -36,7 +36,7 @@ export const suite: BenchSuite = {
     let startRss = 0;
     const env = { ...process.env, SWC_NODE_PROJECT: join(ctx.repoRoot, 'tsconfig.json') };
     const packed = await measure(async () => {
-      const run = await runTimed(process.execPath, ['-r', '@swc-node/register', join(__dirname, '..', 'pack-child.ts'), tree, ours], { cwd: ctx.repoRoot, env });
+      const run = await runTimed(process.execPath, ['-r', '@runway/ts-register', join(__dirname, '..', 'pack-child.ts'), tree, ours], { cwd: ctx.repoRoot, env });
       const out = JSON.parse(run.stdout) as { ms: number; sha256: string; size: number; startRss: number };
       digests.add(out.sha256);
       oursSize = out.size;

@@ -3,7 +3,6 @@ import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '@runway/manifest';
 import { nxWorkspace } from '@runway/test-utils';
-import { nxGenerate } from '../shared/nx-generate';
 import payloadGenerator from './generator';
 import schema from './schema.json';
 
@@ -51,7 +50,7 @@ describe('payload generator (in a virtual tree)', () => {
 describe('payload generator (real nx)', () => {
   it('nx g payload ruby validates at once', async () => {
     const ws = await nxWorkspace({});
-    const gen = await nxGenerate(ws, ['@runway/nx-plugin:payload', 'ruby', '--aliases=runenv-ruby-3.3']);
+    const gen = await ws.nx(['g', '@runway/nx-plugin:payload', 'ruby', '--aliases=runenv-ruby-3.3', '--no-interactive']);
     expect(gen.exitCode, String(gen.all)).toBe(0);
     const validate = await ws.nx(['run', 'ruby:validate']);
     expect(validate.exitCode, validate.all).toBe(0);

@@ -6,7 +6,6 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '@runway/manifest';
 import { nxWorkspace, testdir } from '@runway/test-utils';
-import { nxGenerate } from '../shared/nx-generate';
 import runtimeGenerator from './generator';
 import schema from './schema.json';
 
@@ -77,7 +76,7 @@ describe('runtime generator (in a virtual tree)', () => {
 describe('runtime generator (real nx)', () => {
   it('nx g runtime foo validates at once, its setup builds a working tree, and a rerun refuses', async () => {
     const ws = await nxWorkspace({});
-    const gen = await nxGenerate(ws, ['@runway/nx-plugin:runtime', 'foo']);
+    const gen = await ws.nx(['g', '@runway/nx-plugin:runtime', 'foo', '--no-interactive']);
     expect(gen.exitCode, String(gen.all)).toBe(0);
     for (const script of ['setup.sh', 'setup-ubuntu-amd64.sh', 'setup-ubuntu-arm64.sh']) {
       expect(statSync(join(ws.dir, 'runtimes/foo', script)).mode & 0o111).toBe(0o111);
@@ -92,7 +91,7 @@ describe('runtime generator (real nx)', () => {
     expect(listing.stdout).toMatch(/^-rwxr-xr-x .* foo\/setup-ubuntu-amd64\.sh$/m);
     expect(listing.stdout).toMatch(/ foo\/lib\/common\.sh$/m);
 
-    const again = await nxGenerate(ws, ['@runway/nx-plugin:runtime', 'foo']);
+    const again = await ws.nx(['g', '@runway/nx-plugin:runtime', 'foo', '--no-interactive']);
     expect(again.exitCode).not.toBe(0);
     expect(again.all).toContain('runtime foo already exists at runtimes/foo');
 
