@@ -1,5 +1,5 @@
 /** Environment variables whose values must never reach output. */
-export const SECRET_ENV_NAMES = ['GITHUB_TOKEN', 'GH_TOKEN', 'RUNWAY_REGISTRY_PASSWORD', 'RUNWAY_IMAGE_REGISTRY_PASSWORD', 'RUNWAY_TEST_REGISTRY_PASSWORD', 'DOCKER_PASSWORD'];
+export const SECRET_ENV_NAMES = ['GITHUB_TOKEN', 'GH_TOKEN', 'RUNWAY_IMAGE_REGISTRY_PASSWORD', 'RUNWAY_TEST_REGISTRY_PASSWORD', 'DOCKER_PASSWORD'];
 
 /** The secret values present in `env`, longest first so overlapping secrets are fully masked. */
 export function secretsFrom(env: NodeJS.ProcessEnv): string[] {
