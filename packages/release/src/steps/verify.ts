@@ -6,18 +6,21 @@ import type { Step } from '../step';
 /**
  * Downloads the package from the URL the registry publishes and unpacks it with the consumer's
  * safe extractor, checking sha256 and size in the same pass: what users will install is proven
- * installable.
+ * installable. Skipped for a version found already released: it was verified when it was
+ * published, and planning has just hashed every stored asset as identical to a fresh pack (this
+ * keeps a bulk re-run of hundreds of projects cheap).
  */
 export const verifyStep: Step = {
   name: 'verifying download',
   mutates: false,
   skip(ctx) {
     if (ctx.facts.notConcerned) return ctx.facts.notConcerned;
-    if (!ctx.facts.published && ctx.facts.plan?.status !== 'already-released') return 'nothing was published in this run';
+    if (ctx.facts.plan?.status === 'already-released') return `${ctx.facts.tag} was verified when it was published; its stored assets hash identical to this build`;
+    if (!ctx.facts.published) return 'nothing was published in this run';
     return undefined;
   },
   async run(ctx) {
-    const entry = ctx.facts.published ?? ctx.facts.plan!.entry;
+    const entry = ctx.facts.published!;
     const url = ctx.target.resolveDownload(entry.download_url);
     const dest = join(ctx.workDir, 'verify');
     await mkdir(dest, { recursive: true });

@@ -1,27 +1,49 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { formatError } from '@runway/errors';
+import type { Logger } from '@runway/log';
 import { redactingLogger, secretsFrom, streamLogger } from '@runway/log';
 import { releaseProject, resolveReleaseTarget } from '@runway/release';
 import type { ReleaseExecutorSchema } from './schema';
 
-/** `nx run <runtime>:release [--dryRun]`: thin wiring around `releaseProject`. */
-export default async function releaseExecutor(options: ReleaseExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  const env = process.env;
-  const logger = redactingLogger(streamLogger(), secretsFrom(env));
+/** Where a release task runs and reports; the batch entry captures output instead of streaming it. */
+export interface ReleaseTaskContext {
+  workspaceRoot: string;
+  projectRoot: string;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  /** listr2 progress renderer; default: picked from the terminal and CI. */
+  renderer?: 'default' | 'simple' | 'silent';
+}
+
+/**
+ * Releases one project and logs its outcome; false (after logging the error without a stack
+ * trace) when it failed. Shared by the single-task and the batch entry points.
+ */
+export async function releaseTask(options: ReleaseExecutorSchema, task: ReleaseTaskContext): Promise<boolean> {
+  const { workspaceRoot, projectRoot, env, logger, renderer } = task;
   try {
     const outcome = await releaseProject({
-      workspaceRoot: context.root,
-      projectRoot: context.projectsConfigurations.projects[context.projectName!].root,
-      target: resolveReleaseTarget(env, context.root, { registryDir: options.registryDir, baseUrl: options.baseUrl }),
+      workspaceRoot,
+      projectRoot,
+      target: resolveReleaseTarget(env, workspaceRoot, { registryDir: options.registryDir, baseUrl: options.baseUrl }),
       dryRun: options.dryRun === true,
       env,
       logger,
       ref: env.GITHUB_REF,
+      renderer,
     });
     logger.info(`${outcome.tag || outcome.project}: ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`);
-    return { success: true };
+    return true;
   } catch (err) {
     logger.error(formatError(err).replace(/^error: /, ''));
-    return { success: false };
+    return false;
   }
+}
+
+/** `nx run <project>:release [--dryRun]`: thin wiring around `releaseProject`. */
+export default async function releaseExecutor(options: ReleaseExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  const env = process.env;
+  const logger = redactingLogger(streamLogger(), secretsFrom(env));
+  const projectRoot = context.projectsConfigurations.projects[context.projectName!].root;
+  return { success: await releaseTask(options, { workspaceRoot: context.root, projectRoot, env, logger }) };
 }

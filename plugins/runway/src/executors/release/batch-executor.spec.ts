@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { describe, expect, it, vi } from 'vitest';
+import { testdir, type FixtureFile } from '@runway/test-utils';
+import executors from '../../../executors.json';
+import releaseBatchExecutor, { type BatchTaskResult } from './batch-executor';
+
+function runtime(name: string, version: string): Record<string, FixtureFile> {
+  return {
+    [`runtimes/${name}/manifest.yaml`]: `name: ${name}\nversion: ${version}\ndescription: "${name}"\nplatforms:\n  - ubuntu-amd64\n`,
+    [`runtimes/${name}/setup.sh`]: { content: '#!/bin/sh\n', mode: 0o755 },
+    [`runtimes/${name}/setup-ubuntu-amd64.sh`]: { content: '#!/bin/sh\n', mode: 0o755 },
+  };
+}
+
+const names = ['alpha', 'beta', 'broken'];
+
+function batch(root: string): Parameters<typeof releaseBatchExecutor> {
+  const tasks = Object.fromEntries(names.map((n) => [`${n}:release`, { id: `${n}:release`, target: { project: n, target: 'release' }, overrides: {} }]));
+  const taskGraph = { roots: Object.keys(tasks), tasks, dependencies: {}, continuousDependencies: {} } as unknown as TaskGraph;
+  const context = {
+    root, cwd: root, isVerbose: false,
+    projectsConfigurations: { version: 2, projects: Object.fromEntries(names.map((n) => [n, { root: `runtimes/${n}` }])) },
+  } as unknown as ExecutorContext;
+  return [taskGraph, Object.fromEntries(names.map((n) => [`${n}:release`, { registryDir: 'out' }])), {}, context];
+}
+
+async function collect(results: AsyncGenerator<BatchTaskResult>): Promise<BatchTaskResult[]> {
+  const all: BatchTaskResult[] = [];
+  for await (const r of results) all.push(r);
+  return all;
+}
+
+describe('release batch executor', () => {
+  it('is the preferred batch entry of the release executor', () => {
+    expect(executors.executors.release).toMatchObject({ batchImplementation: './src/executors/release/batch-executor.ts', preferBatch: true });
+  });
+
+  it('releases every task in one process, reporting each with its own output, and a failure only fails its task', async () => {
+    vi.stubEnv('GITHUB_REPOSITORY', '');
+    vi.stubEnv('GITHUB_API_URL', '');
+    vi.stubEnv('GITHUB_REF', '');
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const root = await testdir({ ...runtime('alpha', '1.0.0'), ...runtime('beta', '0.2.0'), ...runtime('broken', '1.0') });
+    try {
+      const first = await collect(releaseBatchExecutor(...batch(root)));
+      expect(first.map((r) => [r.task, r.result.success])).toEqual([['alpha:release', true], ['beta:release', true], ['broken:release', false]]);
+      expect(first[0].result.terminalOutput).toContain('alpha@1.0.0: released');
+      expect(first[0].result.terminalOutput).not.toContain('beta');
+      expect(first[2].result.terminalOutput).toContain('error: runtimes/broken is not valid');
+      expect(first[2].result.terminalOutput).not.toMatch(/\n\s+at /);
+      const registry = await readFile(join(root, 'out', 'registry.json'), 'utf8');
+      expect(Object.keys(JSON.parse(registry).runtimes)).toEqual(['alpha', 'beta']);
+
+      const second = await collect(releaseBatchExecutor(...batch(root)));
+      expect(second[1].result.terminalOutput).toContain('beta@0.2.0: already-released');
+      expect(await readFile(join(root, 'out', 'registry.json'), 'utf8')).toBe(registry);
+      // Output goes to Nx as each task's terminal output, never streamed twice.
+      expect(out.mock.calls.map((c) => String(c[0])).join('')).not.toContain('alpha@1.0.0');
+    } finally {
+      out.mockRestore();
+      vi.unstubAllEnvs();
+    }
+  });
+});
