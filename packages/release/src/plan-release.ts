@@ -76,8 +76,12 @@ export function planRelease(input: PlanInput): ReleasePlan {
     platforms: [...manifest.platforms],
     published_at: now.toISOString(),
   };
-  const before = serializeRegistry(state.registry);
-  const after = existing ? before : serializeRegistry(addEntry(state.registry, manifest.name, entry, now, section).registry);
+  // An existing entry means no registry change: skip serialising it (a bulk re-run plans hundreds).
+  const registryDiff = existing ? '' : unifiedDiff(
+    serializeRegistry(state.registry),
+    serializeRegistry(addEntry(state.registry, manifest.name, entry, now, section).registry),
+    { from: 'registry.json (published)', to: 'registry.json (after release)' },
+  );
   const complete = existing !== undefined
     && assets.every((asset) => state.assets.some((held) => held.name === asset.name && sameAsset(held, asset)))
     && state.release?.draft !== true;
@@ -90,7 +94,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
     status: complete ? 'already-released' : 'release',
     files: assets.map(({ name, sha256, size }) => ({ name, sha256, size })),
     entry,
-    registryDiff: unifiedDiff(before, after, { from: 'registry.json (published)', to: 'registry.json (after release)' }),
+    registryDiff,
     actions: complete ? [] : input.actions,
   };
 }

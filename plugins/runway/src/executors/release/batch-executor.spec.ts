@@ -29,7 +29,8 @@ function batch(root: string): Parameters<typeof releaseBatchExecutor> {
 async function collect(results: AsyncGenerator<BatchTaskResult>): Promise<BatchTaskResult[]> {
   const all: BatchTaskResult[] = [];
   for await (const r of results) all.push(r);
-  return all;
+  // Tasks run concurrently and are reported as they end: compare in a stable order.
+  return all.sort((a, b) => a.task.localeCompare(b.task));
 }
 
 describe('release batch executor', () => {
