@@ -35,6 +35,20 @@ describe('@runway/git', () => {
     expect(await fetchBranchTip(work, 'origin', 'nope')).toBeUndefined();
   });
 
+  it('fetching the tip leaves the remote-tracking ref alone, so concurrent fetches cannot race on it', async () => {
+    const { bare, work, git } = await clonePair();
+    await git(work, ['fetch', '-q', 'origin']);
+    const tracked = (await git(work, ['rev-parse', 'refs/remotes/origin/main'])).stdout;
+    // Another clone moves the branch, as a concurrent release would.
+    const other = await testdir();
+    await git(other, ['clone', '-q', bare, '.']);
+    await git(other, ['commit', '-q', '--allow-empty', '-m', 'moved']);
+    await git(other, ['push', '-q', 'origin', 'main']);
+    const moved = (await git(other, ['rev-parse', 'HEAD'])).stdout;
+    expect(await fetchBranchTip(work, 'origin', 'main')).toBe(moved);
+    expect((await git(work, ['rev-parse', 'refs/remotes/origin/main'])).stdout).toBe(tracked);
+  });
+
   it.each([
     [' ! [rejected]        abc -> main (fetch first)', true],
     ['error: cannot lock ref \'refs/heads/main\'', true],

@@ -23,7 +23,9 @@ export async function fetchBranchTip(cwd: string, remote: string, branch: string
   if (exists === '') return undefined;
   const ref = `refs/runway/fetch/${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
-    await runGit(cwd, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', remote, `+refs/heads/${branch}:${ref}`]);
+    // An empty --refmap stops git's opportunistic update of refs/remotes/<remote>/<branch>, which
+    // concurrent fetches race on ("cannot lock ref ... is at X but expected Y").
+    await runGit(cwd, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', '--refmap=', remote, `+refs/heads/${branch}:${ref}`]);
     return await runGit(cwd, ['rev-parse', ref]);
   } finally {
     await runGit(cwd, ['update-ref', '-d', ref]).catch(() => undefined);
