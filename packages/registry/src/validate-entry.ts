@@ -1,5 +1,4 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import schema from '../registry.schema.json';
 
 /** A schema violation at a path relative to the validated value (`checksum`, `platforms.1`, or `` for the value itself). */
@@ -8,18 +7,28 @@ export interface SchemaIssue {
   message: string;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-addFormats(ajv);
-ajv.addSchema(schema);
+let validators: { header: ValidateFunction; entry: ValidateFunction } | undefined;
 
-function compiled(ref: string): ValidateFunction {
-  const fn = ajv.getSchema(`${schema.$id}${ref}`);
-  if (!fn) throw new Error(`registry.schema.json has no ${ref}`);
-  return fn;
+/**
+ * Loads ajv and compiles the schema on the first validation, not on import: `@runway/registry` is
+ * also imported for `isSemver` and version sorting (e.g. by runtime installs), and ajv with its
+ * compiled schema costs about 10 MB of memory and 50 ms there for nothing.
+ */
+function compiledValidators(): { header: ValidateFunction; entry: ValidateFunction } {
+  if (validators) return validators;
+  const { default: Ajv } = require('ajv') as typeof import('ajv');
+  const { default: addFormats } = require('ajv-formats') as typeof import('ajv-formats');
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+  addFormats(ajv);
+  ajv.addSchema(schema);
+  const compiled = (ref: string): ValidateFunction => {
+    const fn = ajv.getSchema(`${schema.$id}${ref}`);
+    if (!fn) throw new Error(`registry.schema.json has no ${ref}`);
+    return fn;
+  };
+  validators = { header: compiled('#/definitions/header'), entry: compiled('#/definitions/entry') };
+  return validators;
 }
-
-const validateHeaderFn = compiled('#/definitions/header');
-const validateEntryFn = compiled('#/definitions/entry');
 
 function describe(error: ErrorObject): SchemaIssue {
   const path = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
@@ -43,10 +52,10 @@ function run(fn: ValidateFunction, value: unknown): SchemaIssue[] {
 
 /** Checks one registry entry against `registry.schema.json#/definitions/entry`. */
 export function validateEntry(value: unknown): SchemaIssue[] {
-  return run(validateEntryFn, value);
+  return run(compiledValidators().entry, value);
 }
 
 /** Checks the top level of a registry (format version, updated_at, runtimes object), not the entries. */
 export function validateHeader(value: unknown): SchemaIssue[] {
-  return run(validateHeaderFn, value);
+  return run(compiledValidators().header, value);
 }
