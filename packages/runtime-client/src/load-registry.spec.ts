@@ -150,5 +150,11 @@ describe('parseRegistrySource', () => {
     ['/abs/reg', { kind: 'file', path: '/abs/reg' }],
   ])('%s', (spec, expected) => expect(parseRegistrySource(spec, '/cwd', '/home/u')).toEqual(expected));
 
+  it('reads owner/repo as a local folder when one of that name exists', () => {
+    const exists = (path: string) => path === '/cwd/dist/registry';
+    expect(parseRegistrySource('dist/registry', '/cwd', '/home/u', exists)).toEqual({ kind: 'file', path: '/cwd/dist/registry' });
+    expect(parseRegistrySource('acme/runtimes', '/cwd', '/home/u', exists)).toEqual({ kind: 'github', owner: 'acme', repo: 'runtimes' });
+  });
+
   it('refuses other schemes', () => expect(() => parseRegistrySource('ftp://x/r.json', '/', '/')).toThrowError(/unsupported registry address/));
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '@runway/errors';
 import { SECRET_ENV_NAMES } from '@runway/log';
@@ -36,7 +37,7 @@ export async function loadCatalog(ctx: CliContext, flags: RegistryFlags): Promis
   }
   const loaded = [];
   for (const spec of specs) {
-    const source = parseRegistrySource(spec, ctx.cwd, paths.home);
+    const source = parseRegistrySource(spec, ctx.cwd, paths.home, existsSync);
     const registry = await loadRegistry(source, {
       cacheDir: paths.cacheDir, refresh: flags.refresh, ttlMs: DEFAULT_TTL_MS, now: () => new Date(),
       env: ctx.env, logger: ctx.logger, timeoutMs: REGISTRY_TIMEOUT_MS,
