@@ -11,10 +11,15 @@ const runtime = (name: string, version: string, setup = '#!/bin/sh\n') => ({
   [`runtimes/${name}/setup-ubuntu-amd64.sh`]: { content: '#!/bin/sh\n', mode: 0o755 },
 });
 
-/** A workspace with two runtimes and the repository's real root project.json (the umbrella target). */
+const payload = (name: string, version: string) => ({
+  [`payloads/${name}/manifest.yaml`]: `name: ${name}\nversion: ${version}\ndescription: test image\n`,
+  [`payloads/${name}/Dockerfile`]: 'FROM scratch\n',
+});
+
+/** A workspace with two runtimes, a payload and the repository's real root project.json (the umbrella target). */
 async function workspace() {
   const rootProject = await readFile(join(REPO_ROOT, 'project.json'), 'utf8');
-  return nxWorkspace({ 'project.json': rootProject, ...runtime('py', '1.0.0'), ...runtime('node', '1.2.0') });
+  return nxWorkspace({ 'project.json': rootProject, ...runtime('py', '1.0.0'), ...runtime('node', '1.2.0'), ...payload('img', '0.3.0') });
 }
 
 const read = (dir: string, file: string) => readFile(join(dir, file), 'utf8');
@@ -29,11 +34,13 @@ describe('umbrella release into the directory registry (real nx)', () => {
     const registry = JSON.parse(await read(ws.dir, 'dist/registry/registry.json'));
     expect(Object.keys(registry.runtimes).sort()).toEqual(['node', 'py']);
     expect(Object.keys(registry.runtimes.py)).toEqual(['2.0.0']);
+    expect(Object.keys(registry.payloads.img)).toEqual(['2.0.0']);
 
     const umbrella = JSON.parse(await read(ws.dir, 'dist/registry/releases/download/v2.0.0/umbrella.json'));
     expect(umbrella).toMatchObject({ version: 1, kind: 'runway-umbrella', tag: 'v2.0.0', commit: (await ws.git(['rev-parse', 'HEAD'])).stdout });
-    expect(umbrella.packages.map((p: { tag: string }) => p.tag)).toEqual(['node@2.0.0', 'py@2.0.0']);
-    expect(umbrella.packages[1].checksum).toBe(registry.runtimes.py['2.0.0'].checksum);
+    expect(umbrella.packages.map((p: { tag: string }) => p.tag)).toEqual(['img@2.0.0', 'node@2.0.0', 'py@2.0.0']);
+    expect(umbrella.packages[2].checksum).toBe(registry.runtimes.py['2.0.0'].checksum);
+    expect(umbrella.packages[0].checksum).toBe(registry.payloads.img['2.0.0'].checksum);
 
     const again = await ws.nx(['run', 'runway:release', '--tag=v2.0.0'], NO_GITHUB);
     expect(again.exitCode, String(again.all)).toBe(0);

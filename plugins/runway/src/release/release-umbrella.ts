@@ -10,7 +10,7 @@ import { setManifestVersion } from './manifest-version';
 import { renderUmbrellaBody, umbrellaDocument } from './umbrella-document';
 import type { UmbrellaTarget } from './umbrella-target';
 
-/** A project the umbrella covers. Runtimes are released; payloads only get their version set (bulk). */
+/** A project the umbrella covers: every runtime and payload is released under it. */
 export interface UmbrellaProject {
   root: string;
   kind: 'runtime' | 'payload';
@@ -42,9 +42,9 @@ export type UmbrellaResult =
  *    does not release everything twice);
  * 2. read the umbrella target and decide replace-vs-refuse (refusals happen before any change);
  * 3. bulk `vX.Y.Z`: set every manifest's version to X.Y.Z in the working tree;
- * 4. plan every runtime's release (dry run): a `<name>@X.Y.Z` already published with other
+ * 4. plan every project's release (dry run): a `<name>@X.Y.Z` already published with other
  *    content refuses the whole umbrella, listing every such project;
- * 5. release every runtime, one after the other (they share registry.json);
+ * 5. release every project, one after the other (they share registry.json);
  * 6. publish the umbrella release listing every package.
  * With `dryRun` it stops after 4, prints the umbrella plan and restores the manifests.
  */
@@ -57,7 +57,6 @@ export async function releaseUmbrella(options: UmbrellaOptions): Promise<Umbrell
   const state = await options.umbrella.inspect(trigger.tag);
   const publication = decideUmbrellaPublication({ tag: trigger.tag, replaceable, head, ...state });
 
-  const runtimes = options.projects.filter((p) => p.kind === 'runtime');
   const restore = trigger.kind === 'bulk' ? await setVersions(workspaceRoot, options.projects, trigger.version) : async () => {};
   let keepChanges = false;
   try {
@@ -66,7 +65,7 @@ export async function releaseUmbrella(options: UmbrellaOptions): Promise<Umbrell
       // The umbrella ref is not any project's tag; the manifests (possibly just rewritten) rule.
       ref: undefined,
     });
-    const planned = await planAll(runtimes, (root) => release(root, true), trigger.tag);
+    const planned = await planAll(options.projects, (root) => release(root, true), trigger.tag);
     const doc = umbrellaDocument(trigger.tag, head, planned);
     logger.info(`umbrella ${trigger.tag} (${replaceable ? 'replaceable' : 'immutable'}): tag ${publication.tag}, release ${publication.release}`
       + `${trigger.kind === 'bulk' ? `, every manifest set to ${trigger.version}` : ''}\n${renderUmbrellaBody(doc)}`);
@@ -74,7 +73,7 @@ export async function releaseUmbrella(options: UmbrellaOptions): Promise<Umbrell
 
     keepChanges = true;
     const outcomes: ReleaseOutcome[] = [];
-    for (const p of runtimes) outcomes.push(await release(p.root, false));
+    for (const p of options.projects) outcomes.push(await release(p.root, false));
     const location = await options.umbrella.publish(publication, umbrellaDocument(trigger.tag, head, outcomes), { prerelease: trigger.kind !== 'bulk' });
     logger.info(`umbrella ${trigger.tag} published: ${location}`);
     return { status: 'released', tag: trigger.tag, outcomes, location };
@@ -83,11 +82,11 @@ export async function releaseUmbrella(options: UmbrellaOptions): Promise<Umbrell
   }
 }
 
-/** Plans every runtime (dry run) and refuses once, listing every project that cannot be released. */
-async function planAll(runtimes: readonly UmbrellaProject[], plan: (root: string) => Promise<ReleaseOutcome>, tag: string): Promise<ReleaseOutcome[]> {
+/** Plans every project (dry run) and refuses once, listing every project that cannot be released. */
+async function planAll(projects: readonly UmbrellaProject[], plan: (root: string) => Promise<ReleaseOutcome>, tag: string): Promise<ReleaseOutcome[]> {
   const outcomes: ReleaseOutcome[] = [];
   const refusals: string[] = [];
-  for (const p of runtimes) {
+  for (const p of projects) {
     try {
       outcomes.push(await plan(p.root));
     } catch (err) {
