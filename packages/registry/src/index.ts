@@ -8,3 +8,4 @@ export { validateEntry, type SchemaIssue } from './validate-entry';
 export { compareVersions, sortVersions, isSemver, isPrerelease, isDeprecated, latestVersion } from './versions';
 export { timestamp } from './timestamp';
 export { addPayloadEntry, payloadVersions } from './payload-entries';
+export { registryForUpdate } from './require-clean';
