@@ -11,6 +11,8 @@ export interface BuildPackageOptions {
   outDir: string;
   /** `SOURCE_DATE_EPOCH` as found in the environment: whole seconds, or undefined/empty for the default. */
   sourceDateEpoch?: string;
+  /** Also report every packed file with its sha256 (`files` of the result); see `PackTarballOptions.hashFiles`. */
+  hashFiles?: boolean;
 }
 
 /**
@@ -21,7 +23,7 @@ export async function buildPackage(options: BuildPackageOptions): Promise<PackRe
   const { projectDir, name, version, outDir } = options;
   const mtime = parseSourceDateEpoch(options.sourceDateEpoch);
   await mkdir(outDir, { recursive: true });
-  const packed = await packTarball({ sourceDir: projectDir, prefix: name, outFile: join(outDir, `${name}-${version}.tar.gz`), mtime });
+  const packed = await packTarball({ sourceDir: projectDir, prefix: name, outFile: join(outDir, `${name}-${version}.tar.gz`), mtime, hashFiles: options.hashFiles });
   const sha256Path = `${packed.path}.sha256`;
   await writeChecksumFile(sha256Path, packed.sha256, packed.fileName);
   return { ...packed, sha256File: sha256Path };

@@ -38,14 +38,16 @@ export class ChunkedWriter {
 
   /**
    * Copies exactly `length` bytes of `file` from its start. Returns the number of bytes actually
-   * available, which is less than `length` when the file shrank after it was listed.
+   * available, which is less than `length` when the file shrank after it was listed. `onRead` sees
+   * every slice as it lands in the chunk (before the chunk is handed over), e.g. to hash the file.
    */
-  async writeFrom(file: FileHandle, length: number): Promise<number> {
+  async writeFrom(file: FileHandle, length: number, onRead?: (bytes: Buffer) => void): Promise<number> {
     let position = 0;
     while (position < length) {
       const want = Math.min(length - position, this.chunkSize - this.used);
       const { bytesRead } = await file.read(this.chunk, this.used, want, position);
       if (bytesRead === 0) return position;
+      onRead?.(this.chunk.subarray(this.used, this.used + bytesRead));
       position += bytesRead;
       await this.advance(bytesRead);
     }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmod, readFile, readdir, symlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -119,6 +119,24 @@ describe('packTarball', () => {
     await execa('tar', ['-xzf', result.path, '-C', extracted]);
     expect((await readFile(join(extracted, 'big/blob.bin'))).equals(big)).toBe(true);
     expect(await readFile(join(extracted, 'big/text.txt'), 'utf8')).toBe('hello\n'.repeat(1000));
+  });
+
+  it('with hashFiles lists every regular file packed with its sha256, and the archive bytes stay the same', async () => {
+    // 5 MiB crosses a 4 MiB chunk boundary, so the file is hashed in slices from two chunk buffers.
+    const blob = randomBytes(5 * 1024 * 1024 + 7);
+    const dir = await testdir({ 'data/blob.bin': blob, 'setup.sh': { content: '#!/bin/sh\n', mode: 0o755 }, 'empty.txt': '' });
+    await symlink('setup.sh', join(dir, 'link.sh'));
+    const out = await testdir();
+    const plain = await packTarball({ sourceDir: dir, prefix: 'demo', outFile: join(out, 'plain.tar.gz') });
+    const hashed = await packTarball({ sourceDir: dir, prefix: 'demo', outFile: join(out, 'hashed.tar.gz'), hashFiles: true });
+    const sha = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+    expect(hashed.sha256).toBe(plain.sha256);
+    expect(plain.files).toBeUndefined();
+    expect(hashed.files).toEqual([
+      { path: 'demo/data/blob.bin', sha256: sha(blob), size: blob.length },
+      { path: 'demo/empty.txt', sha256: sha(''), size: 0 },
+      { path: 'demo/setup.sh', sha256: sha('#!/bin/sh\n'), size: 10 },
+    ]);
   });
 
   it('stores symlinks that stay inside the project as symlinks', async () => {

@@ -15,6 +15,15 @@ export interface PackResult {
   fileName: string;
   sha256: string;
   size: number;
+  /** With `hashFiles`: every regular file in the archive, in archive order. */
+  files?: PackedFile[];
+}
+
+/** One regular file inside the archive: its path there (`<prefix>/…`), sha256 and size. */
+export interface PackedFile {
+  path: string;
+  sha256: string;
+  size: number;
 }
 
 export interface PackTarballOptions {
@@ -24,6 +33,11 @@ export interface PackTarballOptions {
   outFile: string;
   /** Modification time of every entry, in seconds since the epoch. Default {@link DEFAULT_MTIME}. */
   mtime?: number;
+  /**
+   * Also report the sha256 of every file packed (`PackResult.files`, e.g. for an SBOM). The bytes
+   * are hashed as they are copied into the archive, so the list describes exactly what was packed.
+   */
+  hashFiles?: boolean;
 }
 
 /** 1980-01-01T00:00:00Z: old enough to be obviously fixed, new enough for every tar and zip tool. */
@@ -46,7 +60,7 @@ const RECORD = 20 * BLOCK;
  * compression. Streams with bounded memory (about `IN_FLIGHT` + 1 chunk buffers of 4 MiB plus their compressed output) and writes atomically.
  */
 export async function packTarball(options: PackTarballOptions): Promise<PackResult> {
-  const { sourceDir, prefix, outFile, mtime = DEFAULT_MTIME } = options;
+  const { sourceDir, prefix, outFile, mtime = DEFAULT_MTIME, hashFiles = false } = options;
   if (!/^[^/\\]+$/.test(prefix) || prefix === '.' || prefix === '..') {
     throw new UserError(`invalid archive folder name "${prefix}"`, { hint: 'use the project name, e.g. python-3.11' });
   }
@@ -68,16 +82,20 @@ export async function packTarball(options: PackTarballOptions): Promise<PackResu
     }, { level: GZIP_LEVEL, inFlight: IN_FLIGHT, recycle: (chunk) => chunk.length === CHUNK_SIZE && pool.push(chunk) });
     const tar = new ChunkedWriter(CHUNK_SIZE, (chunk) => gzip.push(chunk), () => pool.pop() ?? Buffer.allocUnsafe(CHUNK_SIZE));
 
-    const tarSize = await writeTar(tar, sourceDir, prefix, entries, mtime);
+    const files: PackedFile[] | undefined = hashFiles ? [] : undefined;
+    const tarSize = await writeTar(tar, sourceDir, prefix, entries, mtime, files);
     await tar.writeZeros(padTo(tarSize + 2 * BLOCK, RECORD) + 2 * BLOCK);
     await tar.end();
     await gzip.end();
-    return { path: outFile, fileName: basename(outFile), sha256: hash.digest('hex'), size };
+    return { path: outFile, fileName: basename(outFile), sha256: hash.digest('hex'), size, ...(files && { files }) };
   });
 }
 
-/** Writes the root folder and every entry; returns the tar bytes written (before the end blocks). */
-async function writeTar(tar: ChunkedWriter, sourceDir: string, prefix: string, entries: TreeEntry[], mtime: number): Promise<number> {
+/**
+ * Writes the root folder and every entry; returns the tar bytes written (before the end blocks).
+ * With `files`, appends each regular file's archive path, sha256 and size to it.
+ */
+async function writeTar(tar: ChunkedWriter, sourceDir: string, prefix: string, entries: TreeEntry[], mtime: number, files?: PackedFile[]): Promise<number> {
   let written = 0;
   const put = async (bytes: Buffer) => {
     await tar.write(bytes);
@@ -89,8 +107,9 @@ async function writeTar(tar: ChunkedWriter, sourceDir: string, prefix: string, e
     if (entry.type !== 'file') continue;
     const abs = join(sourceDir, entry.path);
     const file = await open(abs, 'r');
+    const fileHash = files && createHash('sha256');
     try {
-      const copied = await tar.writeFrom(file, entry.size);
+      const copied = await tar.writeFrom(file, entry.size, fileHash && ((bytes) => fileHash.update(bytes)));
       // The header already promised `size` bytes: a file that shrank would corrupt the archive.
       if (copied !== entry.size) {
         throw new UserError(`${abs} changed while it was being packed`, { hint: 'stop whatever writes into the project folder and build again' });
@@ -98,6 +117,7 @@ async function writeTar(tar: ChunkedWriter, sourceDir: string, prefix: string, e
     } finally {
       await file.close();
     }
+    if (fileHash) files!.push({ path: `${prefix}/${entry.path}`, sha256: fileHash.digest('hex'), size: entry.size });
     written += entry.size;
     const padding = padTo(entry.size, BLOCK);
     await tar.writeZeros(padding);
