@@ -34,6 +34,12 @@ describe('addEntry', () => {
     expect(serializeRegistry(twice.registry)).toBe(serializeRegistry(once.registry));
   });
 
+  it('accepts an optional sbom_url (relative or absolute) and refuses an empty one', () => {
+    expect(addEntry(emptyRegistry(T0), 'py', anEntry('1.0.0', { sbom_url: 'releases/download/py@1.0.0/py-1.0.0.cdx.json' }), T1).outcome).toBe('added');
+    expect(addEntry(emptyRegistry(T0), 'py', anEntry('1.0.0', { sbom_url: 'https://example.com/py-1.0.0.cdx.json' }), T1).outcome).toBe('added');
+    expect(() => addEntry(emptyRegistry(T0), 'py', anEntry('1.0.0', { sbom_url: '' }), T1)).toThrow(/sbom_url/);
+  });
+
   it('never mutates its argument and stamps updated_at on a change', () => {
     const before = emptyRegistry(T0);
     const frozen = structuredClone(before);

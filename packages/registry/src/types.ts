@@ -12,6 +12,8 @@ export interface RegistryEntry {
   platforms: string[];
   published_at?: string;
   deprecated?: Deprecation;
+  /** Where the package's CycloneDX SBOM is, like `download_url` (absolute, or relative to the registry file). */
+  sbom_url?: string;
   [extra: string]: unknown;
 }
 

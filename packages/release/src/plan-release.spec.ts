@@ -62,6 +62,19 @@ describe('planRelease', () => {
     expect(err.hint).toContain('runtimes/node-20/manifest.yaml');
   });
 
+  it('points a new entry at the SBOM, and keeps an existing entry as published (entries are immutable)', () => {
+    const sbomUrl = 'releases/download/node-20@1.0.0/node-20-1.0.0.cdx.json';
+    const plan = planRelease(input({ sbomUrl }));
+    expect(plan.entry.sbom_url).toBe(sbomUrl);
+    expect(plan.registryDiff).toContain(`+        "sbom_url": "${sbomUrl}"`);
+    // An entry published before SBOMs: the SBOM asset is still missing, so the release goes on
+    // (to upload it), but the entry is not rewritten.
+    const old = planRelease(input({ sbomUrl, state: { registry: withEntry(`sha256:${sha}`), registryLocation: 'r', assets: [] } }));
+    expect(old.status).toBe('release');
+    expect(old.entry).not.toHaveProperty('sbom_url');
+    expect(old.registryDiff).toBe('');
+  });
+
   it('refuses a different file under a published tag but replaces it on a draft release', () => {
     const assets = [{ name: 'node-20-1.0.0.tar.gz', sha256: other, size: 100 }];
     expect(() => planRelease(input({ state: { registry: emptyRegistry(now), registryLocation: 'r', assets } }))).toThrow(/already released with different content/);

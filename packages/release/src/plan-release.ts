@@ -12,11 +12,13 @@ export interface PlanInput {
   projectRoot: string;
   tag: string;
   target: 'directory' | 'github';
-  /** Package first, then its `.sha256`. */
+  /** Package first, then its `.sha256` and its SBOM. */
   assets: ReleaseAsset[];
   state: TargetState;
   /** `download_url` of the package, as the target builds it. */
   downloadUrl: string;
+  /** `sbom_url` of the package's SBOM asset (left out of the entry when undefined). */
+  sbomUrl?: string;
   /** The calls or writes the target would make, from `TargetAdapter.describeActions`. */
   actions: string[];
   now: Date;
@@ -75,6 +77,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
     size: pkg.size,
     platforms: [...manifest.platforms],
     published_at: now.toISOString(),
+    ...(input.sbomUrl !== undefined && { sbom_url: input.sbomUrl }),
   };
   // An existing entry means no registry change: skip serialising it (a bulk re-run plans hundreds).
   const registryDiff = existing ? '' : unifiedDiff(

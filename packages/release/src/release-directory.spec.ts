@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { UserError } from '@runway/errors';
 import { memoryLogger } from '@runway/log';
+import { readSbomSubject } from '@runway/sbom';
 import { testdir } from '@runway/test-utils';
 import { releaseProject } from './release-project';
 import { payloadFiles, runtimeFiles } from './testing/fixtures';
@@ -41,27 +42,50 @@ async function treeHash(dir: string): Promise<string> {
 }
 
 describe('releaseProject into a directory', () => {
-  it('publishes files, then the registry entry, and verifies the download', async () => {
+  it('publishes files and the SBOM, then the registry entry, and verifies the download', async () => {
     const root = await workspace();
-    const outcome = await releaseProject(options(root));
+    const opts = options(root);
+    const outcome = await releaseProject(opts);
     expect(outcome).toMatchObject({ project: 'alpha', tag: 'alpha@1.0.0', status: 'released' });
     const dir = join(root, 'dist', 'registry');
     const files = await readdir(join(dir, 'releases', 'download', 'alpha@1.0.0'));
-    expect(files.sort()).toEqual(['alpha-1.0.0.tar.gz', 'alpha-1.0.0.tar.gz.sha256']);
+    expect(files.sort()).toEqual(['alpha-1.0.0.cdx.json', 'alpha-1.0.0.tar.gz', 'alpha-1.0.0.tar.gz.sha256']);
     const registry = JSON.parse(await readFile(join(dir, 'registry.json'), 'utf8'));
     expect(registry.runtimes.alpha['1.0.0']).toEqual({
       version: '1.0.0', description: 'alpha test runtime', download_url: 'releases/download/alpha@1.0.0/alpha-1.0.0.tar.gz',
       checksum: `sha256:${outcome.assets[0].sha256}`, size: outcome.assets[0].size, platforms: ['ubuntu-amd64'], published_at: '2026-03-04T05:06:07.000Z',
+      sbom_url: 'releases/download/alpha@1.0.0/alpha-1.0.0.cdx.json',
     });
+    const sbomText = await readFile(join(dir, registry.runtimes.alpha['1.0.0'].sbom_url), 'utf8');
+    expect(readSbomSubject(sbomText)).toEqual({ subject: { name: 'alpha', version: '1.0.0', sha256: outcome.assets[0].sha256 } });
+    expect(outcome.assets[2]).toMatchObject({ name: 'alpha-1.0.0.cdx.json', sha256: createHash('sha256').update(sbomText).digest('hex') });
+    const sbom = JSON.parse(sbomText);
+    const setup = await readFile(join(root, 'runtimes', 'alpha', 'setup.sh'));
+    expect(sbom.components).toContainEqual(expect.objectContaining({ name: 'alpha/setup.sh', hashes: [{ alg: 'SHA-256', content: createHash('sha256').update(setup).digest('hex') }] }));
+    expect(opts.logger.lines.join('\n')).toContain(`CycloneDX SBOM of alpha@1.0.0, sha256:${outcome.assets[0].sha256}`);
   });
 
-  it('is a no-op the second time: registry.json stays byte-identical', async () => {
+  it('is a no-op the second time: registry.json and the SBOM stay byte-identical', async () => {
     const root = await workspace();
     await releaseProject(options(root));
+    const sbomPath = join(root, 'dist', 'registry', 'releases', 'download', 'alpha@1.0.0', 'alpha-1.0.0.cdx.json');
     const before = await readFile(join(root, 'dist', 'registry', 'registry.json'));
+    const sbomBefore = await readFile(sbomPath);
     const again = await releaseProject(options(root, { now: () => new Date('2027-01-01T00:00:00Z') }));
     expect(again.status).toBe('already-released');
     expect(await readFile(join(root, 'dist', 'registry', 'registry.json'))).toEqual(before);
+    expect(await readFile(sbomPath)).toEqual(sbomBefore);
+  });
+
+  it('refuses an SBOM changed under a published version (immutable like the package)', async () => {
+    const root = await workspace();
+    await releaseProject(options(root));
+    const sbomPath = join(root, 'dist', 'registry', 'releases', 'download', 'alpha@1.0.0', 'alpha-1.0.0.cdx.json');
+    await writeFile(sbomPath, '{"bomFormat":"CycloneDX"}\n');
+    const err = await releaseProject(options(root)).catch((e) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toMatch(/alpha@1\.0\.0 is already released with different content: alpha-1\.0\.0\.cdx\.json is already published/);
+    expect(await readFile(sbomPath, 'utf8')).toBe('{"bomFormat":"CycloneDX"}\n');
   });
 
   it('refuses changed content under the same version, naming both checksums and the fix', async () => {
@@ -85,6 +109,9 @@ describe('releaseProject into a directory', () => {
     expect(await treeHash(root)).toBe(before);
     const log = opts.logger.lines.join('\n');
     expect(log).toContain(`alpha-1.0.0.tar.gz  ${outcome.assets[0].size} bytes  sha256:${outcome.assets[0].sha256}`);
+    expect(log).toContain(`alpha-1.0.0.cdx.json  ${outcome.assets[2].size} bytes  sha256:${outcome.assets[2].sha256}`);
+    expect(log).toContain(`write ${join(root, 'dist/registry/releases/download/alpha@1.0.0/alpha-1.0.0.cdx.json')}`);
+    expect(log).toContain('+        "sbom_url": "releases/download/alpha@1.0.0/alpha-1.0.0.cdx.json"');
     expect(log).toContain(`write ${join(root, 'dist/registry/releases/download/alpha@1.0.0/alpha-1.0.0.tar.gz')}`);
     expect(log).toMatch(/\+    "alpha": \{/);
     expect(log).toContain('publishing assets: skipped (dry run: changes nothing)');
@@ -104,7 +131,8 @@ describe('releaseProject into a directory', () => {
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const outcome = await releaseProject(options(root, { target: { kind: 'directory', dir: out, baseUrl } }));
     expect(outcome.entry?.download_url).toBe(`${baseUrl}/releases/download/alpha@1.0.0/alpha-1.0.0.tar.gz`);
-    expect(requests).toEqual(['/releases/download/alpha@1.0.0/alpha-1.0.0.tar.gz']);
+    expect(outcome.entry?.sbom_url).toBe(`${baseUrl}/releases/download/alpha@1.0.0/alpha-1.0.0.cdx.json`);
+    expect(requests).toEqual(['/releases/download/alpha@1.0.0/alpha-1.0.0.tar.gz', '/releases/download/alpha@1.0.0/alpha-1.0.0.cdx.json']);
   });
 
   it('checks the tag: mismatch refused, other projects skipped', async () => {
@@ -121,7 +149,7 @@ describe('releaseProject into a directory', () => {
     const payload = await releaseProject(options(root, { projectRoot: 'payloads/web' }));
     expect(payload).toMatchObject({ project: 'web', tag: 'web@0.3.0', status: 'released' });
     const dir = join(root, 'dist', 'registry');
-    expect((await readdir(join(dir, 'releases', 'download', 'web@0.3.0'))).sort()).toEqual(['web-0.3.0.tar.gz', 'web-0.3.0.tar.gz.sha256']);
+    expect((await readdir(join(dir, 'releases', 'download', 'web@0.3.0'))).sort()).toEqual(['web-0.3.0.cdx.json', 'web-0.3.0.tar.gz', 'web-0.3.0.tar.gz.sha256']);
     const text = await readFile(join(dir, 'registry.json'), 'utf8');
     const registry = JSON.parse(text);
     expect(Object.keys(registry.runtimes)).toEqual(['alpha']);
@@ -129,6 +157,7 @@ describe('releaseProject into a directory', () => {
     expect(registry.payloads.web['0.3.0']).toEqual({
       version: '0.3.0', description: 'web test payload', download_url: 'releases/download/web@0.3.0/web-0.3.0.tar.gz',
       checksum: `sha256:${payload.assets[0].sha256}`, size: payload.assets[0].size, platforms: [], published_at: '2026-03-04T05:06:07.000Z',
+      sbom_url: 'releases/download/web@0.3.0/web-0.3.0.cdx.json',
     });
 
     const again = await releaseProject(options(root, { projectRoot: 'payloads/web', now: () => new Date('2027-01-01T00:00:00Z') }));

@@ -25,10 +25,14 @@ describe('releaseProject to GitHub', () => {
     expect(outcome.status).toBe('released');
     const [release] = fx.server.state.releases;
     expect(release).toMatchObject({ tagName: 'alpha@1.0.0', draft: false });
-    expect(release.assets.map((a) => a.name).sort()).toEqual(['alpha-1.0.0.tar.gz', 'alpha-1.0.0.tar.gz.sha256']);
+    expect(release.assets.map((a) => a.name).sort()).toEqual(['alpha-1.0.0.cdx.json', 'alpha-1.0.0.tar.gz', 'alpha-1.0.0.tar.gz.sha256']);
     const entry = (await fx.originRegistry())!.runtimes.alpha['1.0.0'];
     expect(entry.download_url).toBe(`${fx.server.url}/acme/runtimes/releases/download/alpha%401.0.0/alpha-1.0.0.tar.gz`);
     expect(entry.checksum).toBe(`sha256:${outcome.assets[0].sha256}`);
+    // sbom_url is the SBOM asset's browser_download_url as the API reports it, holding the SBOM built.
+    const sbomAsset = (await fx.api().findReleaseByTag('alpha@1.0.0'))!.assets.find((a) => a.name === 'alpha-1.0.0.cdx.json')!;
+    expect(entry.sbom_url).toBe(sbomAsset.downloadUrl);
+    expect(sbomAsset.digest).toBe(`sha256:${outcome.assets[2].sha256}`);
     await fx.assertInvariants();
     expect(fx.server.violations).toEqual([]);
 
@@ -46,7 +50,7 @@ describe('releaseProject to GitHub', () => {
     expect(outcome).toMatchObject({ tag: 'web@0.1.0', status: 'released' });
     const release = fx.server.state.releases.find((r) => r.tagName === 'web@0.1.0')!;
     expect(release.draft).toBe(false);
-    expect(release.assets.map((a) => a.name).sort()).toEqual(['web-0.1.0.tar.gz', 'web-0.1.0.tar.gz.sha256']);
+    expect(release.assets.map((a) => a.name).sort()).toEqual(['web-0.1.0.cdx.json', 'web-0.1.0.tar.gz', 'web-0.1.0.tar.gz.sha256']);
     const registry = (await fx.originRegistry())!;
     expect(Object.keys(registry.runtimes)).toEqual(['alpha']);
     expect(registry.payloads!.web['0.1.0'].checksum).toBe(`sha256:${outcome.assets[0].sha256}`);
@@ -82,6 +86,7 @@ describe('releaseProject to GitHub', () => {
     const plan = logger.lines.join('\n');
     expect(plan).toContain('create draft release alpha@1.0.0');
     expect(plan).toContain('upload asset alpha-1.0.0.tar.gz');
+    expect(plan).toContain(`upload asset alpha-1.0.0.cdx.json (${outcome.assets[2].size} bytes, sha256:${outcome.assets[2].sha256})`);
     expect(plan).toContain('commit registry.json (add alpha 1.0.0 to runtimes) and push to main');
     expect(plan).toContain('publish release alpha@1.0.0 (draft → false)');
     expect(plan).toContain('+    "alpha": {');
@@ -118,6 +123,12 @@ describe('releaseProject to GitHub', () => {
     fx.server.setFaults(undefined);
     const registry = (await fx.originRegistry())!;
     expect(Object.keys(registry.runtimes).sort()).toEqual(names);
-    expect(fx.server.state.releases.every((r) => !r.draft && r.assets.filter((a) => a.name.endsWith('.tar.gz')).length === 1)).toBe(true);
+    // Each release holds exactly its package, checksum file and SBOM: no duplicates or leftovers from failed uploads.
+    for (const r of fx.server.state.releases) {
+      const version = r.tagName.split('@')[1];
+      const stem = `${r.tagName.split('@')[0]}-${version}`;
+      expect(r.draft, r.tagName).toBe(false);
+      expect(r.assets.map((a) => a.name).sort(), r.tagName).toEqual([`${stem}.cdx.json`, `${stem}.tar.gz`, `${stem}.tar.gz.sha256`]);
+    }
   });
 });

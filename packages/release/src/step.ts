@@ -17,7 +17,7 @@ export interface ReleaseFacts {
   tag?: string;
   /** Set when the ref names another project or an umbrella tag: every later step skips. */
   notConcerned?: string;
-  /** building: the package and its `.sha256`, package first. */
+  /** building: the package, its `.sha256` and its SBOM (`.cdx.json`), in that order. */
   assets?: LocalAsset[];
   /** planning: what the target holds now and what this release will do. */
   state?: TargetState;

@@ -1,3 +1,4 @@
+import { sbomFileName } from '@runway/sbom';
 import { formatPlan, planRelease, registrySectionFor } from '../plan-release';
 import type { Step } from '../step';
 
@@ -13,6 +14,7 @@ export const planStep: Step = {
     ctx.facts.plan = planRelease({
       manifest, projectRoot: ctx.options.projectRoot, tag, target: ctx.target.kind, assets, state,
       downloadUrl: ctx.target.downloadUrl(tag, assets[0].name),
+      sbomUrl: ctx.target.downloadUrl(tag, sbomFileName(manifest.name, manifest.version)),
       actions: ctx.target.describeActions({ tag, section: registrySectionFor(manifest.kind), name: manifest.name, version: manifest.version, assets, state }),
       now: ctx.now(),
     });

@@ -7,7 +7,7 @@ export function nothingToDo(ctx: ReleaseContext): string | undefined {
   return undefined;
 }
 
-/** Puts the package and its `.sha256` under the tag (a draft release on GitHub). */
+/** Puts the package, its `.sha256` and its SBOM under the tag (a draft release on GitHub). */
 export const publishAssetsStep: Step = {
   name: 'publishing assets',
   mutates: true,

@@ -46,7 +46,7 @@ describe('release steps', () => {
   it('building packs into the scratch dir when dist has no package', async () => {
     const ctx = await context();
     await runUpTo(ctx, buildStep);
-    expect(ctx.facts.assets!.map((a) => a.name)).toEqual(['alpha-1.0.0.tar.gz', 'alpha-1.0.0.tar.gz.sha256']);
+    expect(ctx.facts.assets!.map((a) => a.name)).toEqual(['alpha-1.0.0.tar.gz', 'alpha-1.0.0.tar.gz.sha256', 'alpha-1.0.0.cdx.json']);
     expect(ctx.facts.assets![0].path.startsWith(ctx.workDir)).toBe(true);
   });
 

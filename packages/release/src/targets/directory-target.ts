@@ -39,7 +39,8 @@ export function directoryTarget(dir: string, baseUrl: string | undefined, now: (
     },
     async updateRegistry(section, name, entry, logger) {
       const tag = projectReleaseTag(name, entry.version);
-      const files = [releasePath(tag, entry.download_url.split('/').pop()!)];
+      // Every file the entry points at must be in place before the entry is written.
+      const files = [entry.download_url, entry.sbom_url].filter((url) => url !== undefined).map((url) => releasePath(tag, url.split('/').pop()!));
       const outcome = await addToDirectoryRegistry(dir, name, entry, files, now(), section);
       if (outcome === 'added') logger.info(`added ${tag} to ${registryPath}`);
       return outcome;

@@ -147,13 +147,25 @@ async function putAsset(api: GitHubApi, release: ReleaseInfo, asset: LocalAsset,
   logger.info(`uploaded ${asset.name} to release ${release.tagName}`);
 }
 
-/** The registry must never point at a missing or different asset: check the release before the push. */
+/**
+ * The registry must never point at a missing or different asset: check the release before the push.
+ * The package is checked by checksum and size; the SBOM (no checksum in the entry) by presence.
+ */
 async function assertAssetsBehindEntry(api: GitHubApi, tag: string, entry: RegistryEntry): Promise<void> {
   const release = await api.findReleaseByTag(tag);
-  const fileName = decodeURIComponent(entry.download_url.split('/').pop()!);
-  const asset = release?.assets.find((a) => a.name === fileName);
-  if (!asset || asset.size !== entry.size || `sha256:${await assetSha256(api, asset)}` !== entry.checksum) {
-    throw new UserError(`release ${tag} does not hold ${fileName} as ${entry.checksum}; the registry entry is not written`, {
+  const held = (url: string) => {
+    const fileName = decodeURIComponent(url.split('/').pop()!);
+    return { fileName, asset: release?.assets.find((a) => a.name === fileName) };
+  };
+  const pkg = held(entry.download_url);
+  if (!pkg.asset || pkg.asset.size !== entry.size || `sha256:${await assetSha256(api, pkg.asset)}` !== entry.checksum) {
+    throw new UserError(`release ${tag} does not hold ${pkg.fileName} as ${entry.checksum}; the registry entry is not written`, {
+      hint: 're-run the release: it uploads the missing asset first',
+    });
+  }
+  const sbom = entry.sbom_url === undefined ? undefined : held(entry.sbom_url);
+  if (sbom && !sbom.asset) {
+    throw new UserError(`release ${tag} does not hold the SBOM ${sbom.fileName}; the registry entry is not written`, {
       hint: 're-run the release: it uploads the missing asset first',
     });
   }

@@ -4,6 +4,7 @@ import { onTestFinished } from 'vitest';
 import { startGitHubServer, type FaultPlan, type GitHubServer } from '@runway/github-server';
 import { createGitHubApi, type GitHubApi } from '@runway/publisher-github';
 import { parseRegistry, type Registry } from '@runway/registry';
+import { readSbomSubject } from '@runway/sbom';
 import { testdir, type FixtureFile } from '@runway/test-utils';
 import type { ReleaseTarget } from '../types';
 
@@ -21,7 +22,10 @@ export interface GitHubFixture {
   api(): GitHubApi;
   /** registry.json on origin's default branch (undefined before the first release). */
   originRegistry(): Promise<Registry | undefined>;
-  /** Throws when a visible release lacks its registry entry, or an entry points at a missing or different asset. */
+  /**
+   * Throws when a visible release lacks its registry entry, or an entry points at a missing or
+   * different asset: its package by checksum and size, its `sbom_url` at an SBOM of that package.
+   */
   assertInvariants(): Promise<void>;
 }
 
@@ -71,6 +75,12 @@ export async function githubFixture(files: Record<string, FixtureFile>, faults?:
           const asset = release?.assets.find((a) => a.name === file);
           if (!asset) problems.push(`registry entry ${name}@${version} points at missing asset ${file}`);
           else if (asset.digest !== entry.checksum || asset.data.length !== entry.size) problems.push(`registry entry ${name}@${version} points at a different asset`);
+          if (entry.sbom_url === undefined) continue;
+          const sbomFile = decodeURIComponent(entry.sbom_url.split('/').pop()!);
+          const sbom = release?.assets.find((a) => a.name === sbomFile);
+          const read = sbom && readSbomSubject(sbom.data.toString('utf8'));
+          if (!read) problems.push(`registry entry ${name}@${version} points at missing SBOM ${sbomFile}`);
+          else if (!('subject' in read) || `sha256:${read.subject.sha256}` !== entry.checksum) problems.push(`registry entry ${name}@${version} points at an SBOM of another package`);
         }
       }
       if (problems.length) throw new Error(`release invariants broken:\n${problems.join('\n')}`);

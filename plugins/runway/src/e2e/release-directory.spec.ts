@@ -23,6 +23,10 @@ describe('nx run-many -t release (directory target)', () => {
     const registry = JSON.parse(await readFile(registryPath, 'utf8'));
     expect(Object.keys(registry.runtimes).sort()).toEqual(['alpha', 'beta', 'gamma']);
     expect(registry.runtimes.beta['0.2.0'].download_url).toBe('releases/download/beta@0.2.0/beta-0.2.0.tar.gz');
+    expect(registry.runtimes.beta['0.2.0'].sbom_url).toBe('releases/download/beta@0.2.0/beta-0.2.0.cdx.json');
+    const sbomPath = join(ws.dir, 'dist', 'registry', registry.runtimes.beta['0.2.0'].sbom_url);
+    const sbom = await readFile(sbomPath);
+    expect(JSON.parse(sbom.toString()).metadata.component.hashes).toEqual([{ alg: 'SHA-256', content: registry.runtimes.beta['0.2.0'].checksum.slice('sha256:'.length) }]);
     expect((await readdir(join(ws.dir, 'dist', 'registry', 'releases', 'download'))).sort()).toEqual(['alpha@1.0.0', 'beta@0.2.0', 'gamma@3.0.1']);
 
     const bytes = await readFile(registryPath);
@@ -30,6 +34,7 @@ describe('nx run-many -t release (directory target)', () => {
     expect(second.exitCode, second.all).toBe(0);
     expect(second.all).toContain('already-released');
     expect(await readFile(registryPath)).toEqual(bytes);
+    expect(await readFile(sbomPath)).toEqual(sbom);
 
     await writeFile(join(ws.dir, 'runtimes', 'beta', 'setup.sh'), '#!/bin/sh\necho edited\n');
     const dry = await ws.nx(['run', 'beta:release', '--dry-run'], NO_GITHUB);
@@ -45,6 +50,7 @@ describe('nx run-many -t release (directory target)', () => {
     const plan = await ws.nx(['run', 'beta:release', '--dryRun'], NO_GITHUB);
     expect(plan.exitCode, plan.all).toBe(0);
     expect(plan.all).toMatch(/beta-0\.2\.1\.tar\.gz {2}\d+ bytes {2}sha256:[0-9a-f]{64}/);
+    expect(plan.all).toMatch(/beta-0\.2\.1\.cdx\.json {2}\d+ bytes {2}sha256:[0-9a-f]{64}/);
     expect(plan.all).toContain('+      "0.2.1": {');
     expect(await readFile(registryPath)).toEqual(bytes);
     expect(await readdir(join(ws.dir, 'dist', 'registry', 'releases', 'download'))).not.toContain('beta@0.2.1');

@@ -33,7 +33,7 @@ describe('nx run-many -t release with a runtime and a payload (directory target)
     expect(Object.keys(registry.runtimes)).toEqual(['alpha']);
     expect(registry.runtimes.alpha['1.0.0'].checksum).not.toBe(`sha256:${staleSha}`);
     expect(Object.keys(registry.payloads)).toEqual(['web']);
-    expect(registry.payloads.web['0.2.0']).toMatchObject({ download_url: 'releases/download/web@0.2.0/web-0.2.0.tar.gz', platforms: [] });
+    expect(registry.payloads.web['0.2.0']).toMatchObject({ download_url: 'releases/download/web@0.2.0/web-0.2.0.tar.gz', sbom_url: 'releases/download/web@0.2.0/web-0.2.0.cdx.json', platforms: [] });
     expect((await readdir(join(ws.dir, 'dist', 'registry', 'releases', 'download'))).sort()).toEqual(['alpha@1.0.0', 'web@0.2.0']);
 
     const second = await ws.nx(['run-many', '-t', 'release'], NO_GITHUB);
