@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '@runway/log';
 import { buildPackage } from '@runway/pack';
@@ -78,10 +79,37 @@ describe('release steps', () => {
     expect(verifyStep.skip!(again)).toBe('alpha@1.0.0 was verified when it was published; its stored assets hash identical to this build');
   });
 
+  it('verifying refuses a published SBOM that describes another package', async () => {
+    const ctx = await context();
+    await runUpTo(ctx, updateRegistryStep);
+    const sbomPath = join(ctx.options.workspaceRoot, 'reg', ctx.facts.published!.sbom_url!);
+    const bom = JSON.parse(await readFile(sbomPath, 'utf8'));
+    bom.metadata.component.hashes[0].content = 'f'.repeat(64);
+    await writeFile(sbomPath, JSON.stringify(bom));
+    await expect(verifyStep.run(ctx)).rejects.toThrow(`the SBOM published for alpha@1.0.0 at ${pathToFileURL(sbomPath).href} does not describe the package: it describes sha256:${'f'.repeat(64)}, the registry entry has ${ctx.facts.published!.checksum}`);
+    await writeFile(sbomPath, 'not json');
+    await rm(join(ctx.workDir, 'verify'), { recursive: true }); // the package is unpacked afresh on each run
+    await expect(verifyStep.run(ctx)).rejects.toThrow(/does not describe the package: not JSON/);
+  });
+
   it('verifying skips when nothing was published', async () => {
     const ctx = await context();
     await runUpTo(ctx, planStep);
     expect(verifyStep.skip!(ctx)).toBe('nothing was published in this run');
+  });
+
+  it('updating a GitHub registry refuses an entry whose SBOM asset is missing from the release', async () => {
+    const api = new FakeGitHubApi();
+    const gh = await context({}, githubTarget({ api, serverUrl: 'https://github.com', repository: 'acme/runtimes', workspaceRoot: '/unused', now }));
+    await runUpTo(gh, buildStep);
+    const [pkg] = gh.facts.assets!;
+    const release = await api.createRelease({ tag: 'alpha@1.0.0', name: 'alpha@1.0.0', body: '', draft: true, prerelease: false });
+    const uploaded = await api.uploadAsset(release, { name: pkg.name, path: pkg.path });
+    const entry = {
+      version: '1.0.0', description: 'd', download_url: uploaded.downloadUrl, checksum: `sha256:${pkg.sha256}`, size: pkg.size, platforms: [],
+      sbom_url: 'https://github.com/acme/runtimes/releases/download/alpha%401.0.0/alpha-1.0.0.cdx.json',
+    };
+    await expect(gh.target.updateRegistry('runtimes', 'alpha', entry, gh.logger)).rejects.toThrow('release alpha@1.0.0 does not hold the SBOM alpha-1.0.0.cdx.json; the registry entry is not written');
   });
 
   it('publishing release skips for a directory and flips a GitHub draft once', async () => {
