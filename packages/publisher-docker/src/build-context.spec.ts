@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { utimes } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, utimes } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { pipeline } from 'node:stream/promises';
+import { extract } from 'tar';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { testdir } from '@runway/test-utils';
@@ -18,6 +21,32 @@ describe('build context', () => {
     const first = await sha256(await packBuildContext(dir));
     await utimes(join(dir, 'b.txt'), new Date(2001, 1, 1), new Date(2001, 1, 1));
     expect(await sha256(await packBuildContext(dir))).toBe(first);
+  });
+
+  it('sends replaced files instead of the folder\'s, first, without touching the folder', async () => {
+    const dir = await testdir({ 'b.txt': 'b', 'docker/Dockerfile': 'FROM scratch\n' });
+    const out = await mkdtemp(join(tmpdir(), 'context-out-'));
+    try {
+      await pipeline(await packBuildContext(dir, { './docker/Dockerfile': 'FROM scratch\nLABEL a="b"\n' }), extract({ cwd: out }));
+      expect(await readFile(join(out, 'docker/Dockerfile'), 'utf8')).toBe('FROM scratch\nLABEL a="b"\n');
+      expect(await readFile(join(out, 'b.txt'), 'utf8')).toBe('b');
+      expect(await readFile(join(dir, 'docker/Dockerfile'), 'utf8')).toBe('FROM scratch\n');
+      const first = await sha256(await packBuildContext(dir, { 'docker/Dockerfile': 'x' }));
+      expect(await sha256(await packBuildContext(dir, { 'docker/Dockerfile': 'x' }))).toBe(first);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('packs a context that holds only the replaced Dockerfile', async () => {
+    const dir = await testdir({ Dockerfile: 'FROM scratch\n' });
+    const out = await mkdtemp(join(tmpdir(), 'context-out-'));
+    try {
+      await pipeline(await packBuildContext(dir, { Dockerfile: 'FROM busybox\n' }), extract({ cwd: out }));
+      expect(await readFile(join(out, 'Dockerfile'), 'utf8')).toBe('FROM busybox\n');
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 
   it('appends every label as one LABEL instruction, quoted', () => {

@@ -1,9 +1,11 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { UserError } from '@runway/errors';
 import { splitImageRepository, type ImagePublishPlan } from '@runway/release-policy';
 import type { DockerApi, DockerEvent, RegistryCredentials } from './docker-api';
 import type { RegistryClient } from './registry-client';
 import { DaemonStreamError } from './stream-events';
-import { packBuildContext, withLabelledContext } from './build-context';
+import { dockerfileWithLabels, packBuildContext } from './build-context';
 
 /** One unit of work with a present-participle title, run in order by the caller (listr2). */
 export interface PublishStep {
@@ -29,10 +31,11 @@ export interface PublishResult {
 
 /**
  * The ordered steps that carry out a publish plan, and the result they fill in:
- * 1. checking registry access: credentials are tried before a long build is wasted;
- * 2. building the image once, with every `repository:tag` of the plan;
+ * 1. checking daemon and registry access (all at once): credentials are tried before a long build is wasted;
+ * 2. building the image once, with every `repository:tag` of the plan; the labels ride in the
+ *    streamed context as one LABEL line appended to the Dockerfile (no copy of the folder);
  * 3. pushing each ref on its own: pushing a whole repository would also push stale local tags;
- * 4. verifying through the registry API that every ref resolves to the pushed digest.
+ * 4. verifying through the registry API (all refs at once) that every ref resolves to the pushed digest.
  */
 export function imagePublishSteps(plan: ImagePublishPlan, contextDir: string, deps: PublishImageDeps): { steps: PublishStep[]; result: PublishResult } {
   const result: PublishResult = { refs: plan.refs };
@@ -46,16 +49,16 @@ export function imagePublishSteps(plan: ImagePublishPlan, contextDir: string, de
     {
       title: `checking access to ${hosts.join(', ')}`,
       run: async () => {
-        await deps.docker.ping();
-        for (const host of hosts) await deps.registry(host).ping();
+        await Promise.all([deps.docker.ping(), ...hosts.map((host) => deps.registry(host).ping())]);
       },
     },
     {
       title: `building ${plan.repositories[0]} from ${plan.dockerfile}`,
       run: async () => {
         try {
-          result.imageId = await withLabelledContext(contextDir, plan.dockerfile, plan.labels, async (staged) =>
-            deps.docker.buildImage(await packBuildContext(staged), { dockerfile: plan.dockerfile, tags: plan.refs, labels: {}, onEvent: output }));
+          const dockerfile = dockerfileWithLabels(await readDockerfile(contextDir, plan.dockerfile), plan.labels);
+          const context = await packBuildContext(contextDir, { [plan.dockerfile]: dockerfile });
+          result.imageId = await deps.docker.buildImage(context, { dockerfile: plan.dockerfile, tags: plan.refs, labels: {}, onEvent: output });
         } catch (err) {
           if (err instanceof DaemonStreamError) {
             throw new UserError(`building the runenv image of ${plan.project} failed: ${err.message}`, {
@@ -88,13 +91,12 @@ export function imagePublishSteps(plan: ImagePublishPlan, contextDir: string, de
     {
       title: `verifying that ${plan.refs.length} tag(s) resolve to one digest`,
       run: async () => {
-        const mismatches: string[] = [];
-        for (const ref of plan.refs) {
+        const digests = await Promise.all(plan.refs.map((ref) => {
           const at = ref.lastIndexOf(':');
           const { host, path } = splitImageRepository(ref.slice(0, at));
-          const digest = await deps.registry(host).manifestDigest(path, ref.slice(at + 1));
-          if (digest !== result.digest) mismatches.push(`${ref} → ${digest ?? 'missing'}`);
-        }
+          return deps.registry(host).manifestDigest(path, ref.slice(at + 1));
+        }));
+        const mismatches = plan.refs.flatMap((ref, i) => (digests[i] === result.digest ? [] : [`${ref} → ${digests[i] ?? 'missing'}`]));
         if (mismatches.length) {
           throw new Error(`after the push, these tags do not resolve to ${result.digest}: ${mismatches.join(', ')}`);
         }
@@ -102,6 +104,18 @@ export function imagePublishSteps(plan: ImagePublishPlan, contextDir: string, de
     },
   ];
   return { steps, result };
+}
+
+/** The payload's Dockerfile; a missing one is the user's to fix, named with its path. */
+async function readDockerfile(contextDir: string, dockerfile: string): Promise<string> {
+  try {
+    return await readFile(join(contextDir, dockerfile), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    throw new UserError(`${join(contextDir, dockerfile)} does not exist`, {
+      hint: 'add the Dockerfile to the payload folder, or set "dockerfile" in its manifest.yaml to the right path', cause: err,
+    });
+  }
 }
 
 /** Turns a daemon push failure into a message naming the registry and what to change. */

@@ -41,16 +41,21 @@ export async function publishRunenvImage(input: PublishRunenvImageInput): Promis
     throw new UserError('no image registry configured', { hint: 'set RUNWAY_IMAGE_REGISTRY (e.g. ghcr.io/acme) or the executor option "registry"' });
   }
   const git = (args: string[]) => runGit(workspaceRoot, args);
+  // The git reads are independent: run together, they take as long as the slowest, not the sum.
+  const [ref, sha, published, source] = await Promise.all([
+    env.GITHUB_REF || git(['rev-parse', '--symbolic-full-name', 'HEAD']),
+    env.GITHUB_SHA || git(['rev-parse', 'HEAD']),
+    options.published ?? git(['tag', '--list']).then((out) => out.split('\n').filter(Boolean)),
+    sourceUrl(env, git),
+  ]);
   const plan = planImagePublish({
-    ref: env.GITHUB_REF || (await git(['rev-parse', '--symbolic-full-name', 'HEAD'])),
-    sha: env.GITHUB_SHA || (await git(['rev-parse', 'HEAD'])),
+    ref, sha, published,
     event: env.GITHUB_EVENT_NAME || 'push',
     date: input.now,
     defaultBranch: options.defaultBranch ?? 'main',
-    published: options.published ?? (await git(['tag', '--list'])).split('\n').filter(Boolean),
     km: options.km === true,
     registry,
-    sourceUrl: await sourceUrl(env, git),
+    sourceUrl: source,
     payload: manifest,
   });
   if (plan.skip) return { status: 'skipped', reason: plan.skip };
