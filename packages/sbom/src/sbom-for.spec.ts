@@ -21,10 +21,17 @@ describe('packageComponent', () => {
     ['Scikit_Learn==1.5.2', 'pkg:pypi/scikit-learn@1.5.2'],
     ['temurin-jdk == 21.0.10+7', 'pkg:pypi/temurin-jdk@21.0.10%2B7'],
     ['left-pad@1.3.0', 'pkg:npm/left-pad@1.3.0'],
+    ['pkg:generic/temurin-jdk@21.0.10%2B7', 'pkg:generic/temurin-jdk@21.0.10%2B7'],
+    ['pkg:github/python/cpython@v3.11.10', 'pkg:github/python/cpython@v3.11.10'],
     ['@types/node@20.11.0', 'pkg:npm/%40types/node@20.11.0'],
     ['typescript@5.9.0-beta', 'pkg:npm/typescript@5.9.0-beta'],
   ])('%s → %s', (raw, purl) => {
     expect(packageComponent(raw)).toMatchObject({ type: 'library', purl, 'bom-ref': purl });
+  });
+
+  it('takes name, namespace and decoded version from an explicit purl', () => {
+    expect(packageComponent('pkg:github/python/cpython@v3.11.10')).toMatchObject({ group: 'python', name: 'cpython', version: 'v3.11.10' });
+    expect(packageComponent('pkg:generic/temurin-jdk@21.0.10%2B7')).toMatchObject({ name: 'temurin-jdk', version: '21.0.10+7' });
   });
 
   it.each([
