@@ -1,10 +1,13 @@
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '@runway/errors';
-import { addEntry, emptyRegistry, readRegistry, writeRegistry, type Registry, type RegistryEntry, type RegistrySection } from '@runway/registry';
+import { addEntry, emptyRegistry, readRegistry, registryForUpdate, writeRegistry, type Registry, type RegistryEntry, type RegistrySection } from '@runway/registry';
 import { withFileLock } from '@runway/file-lock';
 
-/** The registry of a directory target, or an empty one stamped `now` when there is none yet. */
+/**
+ * The registry of a directory target, or an empty one stamped `now` when there is none yet.
+ * Refuses a registry with invalid entries: every caller may write it back, which would drop them.
+ */
 export async function readDirectoryRegistry(dir: string, now: Date): Promise<Registry> {
   const path = join(dir, 'registry.json');
   try {
@@ -12,7 +15,7 @@ export async function readDirectoryRegistry(dir: string, now: Date): Promise<Reg
   } catch {
     return emptyRegistry(now);
   }
-  return (await readRegistry(path)).registry;
+  return registryForUpdate(await readRegistry(path), path);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '@runway/errors';
@@ -24,5 +24,14 @@ describe('publisher-directory', () => {
   it('never writes an entry whose file is missing', async () => {
     const dir = await testdir();
     await expect(addToDirectoryRegistry(dir, 'x', entry(`sha256:${'a'.repeat(64)}`), [releasePath('x@1.0.0', 'x-1.0.0.tar.gz')], now)).rejects.toThrow(/is missing/);
+  });
+
+  it('refuses to rewrite a registry holding an invalid entry, leaving the file as it was', async () => {
+    const dir = await testdir({ 'releases/download/x@1.0.0/x-1.0.0.tar.gz': 'one' });
+    const broken = `${JSON.stringify({ version: '1', updated_at: '2025-01-01T00:00:00Z', runtimes: { old: { '0.1.0': { ...entry('md5:x'), version: '0.1.0' } } } }, null, 2)}\n`;
+    await writeFile(join(dir, 'registry.json'), broken);
+    await expect(addToDirectoryRegistry(dir, 'x', entry(`sha256:${'a'.repeat(64)}`), ['releases/download/x@1.0.0/x-1.0.0.tar.gz'], now))
+      .rejects.toThrow(/1 invalid entry; refusing to rewrite it/);
+    expect(await readFile(join(dir, 'registry.json'), 'utf8')).toBe(broken);
   });
 });

@@ -3,7 +3,7 @@ import { UserError } from '@runway/errors';
 import { commitFile, fetchBranchTip, pushCommit, readFileAt, type GitIdentity } from '@runway/git';
 import type { Logger } from '@runway/log';
 import type { AssetInfo, GitHubApi, ReleaseInfo } from '@runway/publisher-github';
-import { addEntry, emptyRegistry, parseRegistry, serializeRegistry, type Registry, type RegistryEntry } from '@runway/registry';
+import { addEntry, emptyRegistry, parseRegistry, registryForUpdate, serializeRegistry, type Registry, type RegistryEntry } from '@runway/registry';
 import { projectReleaseTag } from '@runway/release-policy';
 import { sameAsset } from '../plan-release';
 import type { LocalAsset } from '../step';
@@ -47,7 +47,7 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
   const branch = async () => (defaultBranch ??= await api.getDefaultBranch());
   const location = (b: string) => `${options.repository}@${b}:${REGISTRY_FILE}`;
 
-  /** The registry at the branch tip (fetched now), and that tip. */
+  /** The registry at the branch tip (fetched now), and that tip. Refuses one with invalid entries, which a rewrite would drop. */
   async function readPublishedRegistry(): Promise<{ tip: string; registry: Registry; text?: string }> {
     const b = await branch();
     const tip = await fetchBranchTip(workspaceRoot, remote, b);
@@ -57,7 +57,7 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
       });
     }
     const text = await readFileAt(workspaceRoot, tip, REGISTRY_FILE);
-    return { tip, text, registry: text === undefined ? emptyRegistry(now()) : parseRegistry(text, location(b)).registry };
+    return { tip, text, registry: text === undefined ? emptyRegistry(now()) : registryForUpdate(parseRegistry(text, location(b)), location(b)) };
   }
 
   async function existingAssets(release: ReleaseInfo | undefined, names: string[]): Promise<ExistingAsset[]> {
