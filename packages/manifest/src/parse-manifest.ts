@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { describeVersionProblem, isValidName, isValidVersion, KNOWN_PLATFORMS } from './rules';
 import type { Issue, ManifestResult, ProjectKind } from './types';
 
@@ -13,6 +13,14 @@ export interface ParseManifestOptions {
 type Position = { line?: number; column?: number };
 
 /**
+ * `yaml` (several MB resident) loads on the first parse, not with the package: the runtime
+ * installer imports this package only for `isValidName`/`isValidVersion`.
+ */
+function loadYaml(): typeof import('yaml') {
+  return require('yaml') as typeof import('yaml');
+}
+
+/**
  * Parses and validates the text of a `manifest.yaml`. Pure: returns every problem it finds (never
  * throws), each with file, rule, line and a fix; `manifest` is set only when there are no errors.
  */
@@ -20,6 +28,7 @@ export function parseManifest(text: string, options: ParseManifestOptions): Mani
   const { file, kind, folderName } = options;
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
+  const { isMap, isScalar, LineCounter, parseDocument } = loadYaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
 
@@ -150,6 +159,7 @@ function suggestName(name: string): string {
 }
 
 function positionOf(doc: Document, lc: LineCounter, key: string, value: boolean): Position {
+  const { isMap, isScalar } = loadYaml();
   if (!isMap(doc.contents)) return {};
   const pair = doc.contents.items.find((p) => isScalar(p.key) && p.key.value === key);
   const node = (value && pair?.value) || pair?.key;

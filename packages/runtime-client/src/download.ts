@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { TransientError, UserError } from '@runway/errors';
 import { displayUrl, httpGet, refuseResponse } from './http';
@@ -31,41 +32,63 @@ export interface DownloadOptions {
   idleTimeoutMs: number;
 }
 
-/**
- * Streams the bytes at `url` (http(s) or file). Network failures, 5xx and stalls surface as
- * `TransientError` (possibly mid-stream) so the installer can retry the whole pass.
- */
-export async function* openDownload(url: string, opts: DownloadOptions): AsyncGenerator<Uint8Array> {
+/** Opens the underlying stream: a local file, or an HTTP body after a 2xx answer. */
+async function openSource(url: string, opts: DownloadOptions): Promise<Readable> {
+  if (url.startsWith('file:')) return createReadStream(fileURLToPath(url), { highWaterMark: 256 * 1024 });
+  const res = await httpGet(url, { timeoutMs: opts.idleTimeoutMs });
+  if (!res.ok) refuseResponse(url, res, 'the package');
+  return res.body;
+}
+
+/** Gives a read failure its meaning for the installer: a missing file is the user's, a broken connection is retried. */
+function downloadError(url: string, err: Error): Error {
+  if (err instanceof TransientError || err instanceof UserError) return err;
   if (url.startsWith('file:')) {
     const path = fileURLToPath(url);
-    try {
-      yield* createReadStream(path, { highWaterMark: 256 * 1024 });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UserError(`package file ${path} does not exist`, { hint: 'the registry points to a file that was never published' });
-      throw err;
-    }
-    return;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new UserError(`package file ${path} does not exist`, { hint: 'the registry points to a file that was never published' });
+    return err;
   }
-  const controller = new AbortController();
-  let timer = setTimeout(() => controller.abort(), opts.idleTimeoutMs);
-  const touch = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => controller.abort(), opts.idleTimeoutMs);
-  };
-  try {
-    const res = await httpGet(url, { timeoutMs: opts.idleTimeoutMs, signal: controller.signal });
-    if (!res.ok || !res.body) return await refuseResponse(url, res, 'the package');
-    try {
-      for await (const chunk of res.body) {
-        touch();
-        yield chunk;
-      }
-    } catch (err) {
-      const reason = controller.signal.aborted ? `no data for ${opts.idleTimeoutMs} ms` : (err as Error).message;
-      throw new TransientError(`download of ${displayUrl(url)} broke off: ${reason}`, { cause: err });
-    }
-  } finally {
-    clearTimeout(timer);
-    controller.abort();
+  return new TransientError(`download of ${displayUrl(url)} broke off: ${err.message}`, { cause: err });
+}
+
+/**
+ * Hands the source's chunks on as they come (no copies), pausing it while the consumer is behind.
+ * The request starts when the stream is constructed, so each retry pass gets a fresh download.
+ */
+class Download extends Readable {
+  private source?: Readable;
+
+  constructor(private readonly url: string, private readonly opts: DownloadOptions) {
+    super({ highWaterMark: 256 * 1024 });
   }
+
+  override _construct(callback: (err?: Error | null) => void): void {
+    openSource(this.url, this.opts).then((source) => {
+      this.source = source;
+      source.pause();
+      source.on('data', (chunk: Buffer) => {
+        if (!this.push(chunk)) source.pause();
+      });
+      source.on('end', () => this.push(null));
+      source.on('error', (err) => this.destroy(downloadError(this.url, err)));
+      callback();
+    }, (err: Error) => callback(downloadError(this.url, err)));
+  }
+
+  override _read(): void {
+    this.source!.resume();
+  }
+
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    this.source?.destroy();
+    callback(err);
+  }
+}
+
+/**
+ * Streams the bytes at `url` (http(s) or file) as a Node `Readable`. Network failures, 5xx and
+ * stalls surface as `TransientError` (possibly mid-stream) so the installer can retry the whole pass.
+ */
+export function openDownload(url: string, opts: DownloadOptions): Readable {
+  return new Download(url, opts);
 }

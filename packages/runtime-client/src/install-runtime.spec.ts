@@ -48,6 +48,19 @@ describe('installRuntime over HTTP', () => {
     expect(await readdir(req.dir)).toEqual(['py-1.0.0']);
   });
 
+  it('retries a download that goes silent mid-body', async () => {
+    let calls = 0;
+    const server = await httpServer((_req, res) => {
+      calls++;
+      res.writeHead(200, { 'Content-Length': String(pkg.length) });
+      if (calls === 1) return void res.write(pkg.subarray(0, pkg.length >> 1)); // then nothing
+      res.end(pkg);
+    });
+    const req = await request(`${server.url}/py-1.0.0.tar.gz`, { idleTimeoutMs: 200 });
+    expect((await installRuntime(req)).outcome).toBe('installed');
+    expect(req.logger.lines.filter((l) => l.includes('retrying'))).toEqual([expect.stringMatching(/no data from .*py-1\.0\.0\.tar\.gz for 200 ms; retrying/)]);
+  });
+
   it('fails with a clear error when the package is missing', async () => {
     const server = await httpServer((_req, res) => void res.writeHead(404).end());
     const req = await request(`${server.url}/nope.tar.gz`);

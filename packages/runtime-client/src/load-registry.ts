@@ -5,7 +5,7 @@ import { UserError } from '@runway/errors';
 import type { Logger } from '@runway/log';
 import { parseRegistry, readRegistry, type Registry, type RegistryProblem } from '@runway/registry';
 import { fetchCached } from './http-cache';
-import { httpGet, refuseResponse } from './http';
+import { discard, httpGet, readText, refuseResponse } from './http';
 import { describeSource, type RegistrySource } from './registry-source';
 import { withRetry, type RetryOptions } from './retry';
 
@@ -45,9 +45,12 @@ async function loadHttp(url: string, key: string, headers: Record<string, string
     (etag) => withRetry(async () => {
       const target = await resolveUrl();
       const res = await httpGet(target, { headers: { ...headers, ...(etag && { 'If-None-Match': etag }) }, timeoutMs: opts.timeoutMs });
-      if (res.status === 304) return { status: 304 as const };
+      if (res.status === 304) {
+        discard(res);
+        return { status: 304 as const };
+      }
       if (!res.ok) return refuseResponse(target, res, 'the registry');
-      return { status: 200 as const, body: await res.text(), etag: res.headers.get('etag') ?? undefined };
+      return { status: 200 as const, body: await readText(res), etag: res.headers.etag };
     }, opts.retry),
     (text) => void parseRegistry(text, url),
     opts,
@@ -73,7 +76,7 @@ export async function loadRegistry(source: RegistrySource, opts: LoadOptions): P
   const contentsUrl = async () => {
     const res = await httpGet(repoUrl, { headers: { ...headers, Accept: 'application/vnd.github+json' }, timeoutMs: opts.timeoutMs });
     if (!res.ok) return refuseResponse(repoUrl, res, `repository ${source.owner}/${source.repo}`);
-    const branch = ((await res.json()) as { default_branch?: string }).default_branch;
+    const branch = (JSON.parse(await readText(res)) as { default_branch?: string }).default_branch;
     if (!branch) throw new UserError(`${repoUrl} did not report a default branch`);
     return `${repoUrl}/contents/registry.json?ref=${encodeURIComponent(branch)}`;
   };

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
-import { once } from 'node:events';
 import { chmod, link, mkdir, open, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable, Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { Parser, type ReadEntry } from 'tar';
+import type { Parser as TarParser, ReadEntry } from 'tar';
 import { UserError } from '@runway/errors';
+import { reclaimBuffers } from './reclaim-buffers';
 
 /** One item written by the extractor, path relative to the runtime's top-level folder. */
 export interface ExtractedItem {
@@ -42,6 +44,10 @@ export interface ExtractResult {
 
 export const DEFAULT_MAX_BYTES = 4 * 1024 ** 3;
 export const DEFAULT_MAX_ENTRIES = 200_000;
+
+// The parser alone: tar's index also loads create/extract/replace (~1 MB more resident). A
+// require because TypeScript's "node" resolution does not read the `exports` map naming it.
+const { Parser } = require('tar/parse') as { Parser: typeof TarParser };
 
 const FILE_TYPES = new Set(['File', 'OldFile', 'ContiguousFile']);
 /** Writes are batched so a 200 MB package is not tens of thousands of tiny syscalls. */
@@ -94,6 +100,11 @@ export function symlinkStaysInside(linkSegments: string[], target: string): bool
  */
 export async function extractTarball(source: AsyncIterable<Uint8Array>, archive: string, opts: ExtractOptions): Promise<ExtractResult> {
   const refuse = (problem: string) => new UnsafeArchiveError(archive, problem);
+  /** zlib's errors in the installer's words; anything else (a broken download) passes through. */
+  const gzipProblem = (err: NodeJS.ErrnoException) => {
+    if (!err.code?.startsWith('Z_')) return undefined;
+    return refuse(err.code === 'Z_BUF_ERROR' ? 'the gzip stream is truncated' : `not a gzip-compressed tarball (${err.message})`);
+  };
   const hash = createHash('sha256');
   let compressed = 0;
   let inflated = 0;
@@ -101,29 +112,74 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
   const items: ExtractedItem[] = [];
   const kinds = new Map<string, ExtractedItem['type']>();
 
+  /** Counts downloaded and gunzipped chunks, collecting the dead ones regularly. */
+  const reclaim = reclaimBuffers();
+
   let failure: Error | undefined;
-  let rejectFailed!: (err: Error) => void;
-  const failed = new Promise<never>((_, reject) => { rejectFailed = reject; });
-  failed.catch(() => undefined);
+  /** The entry being written, destroyed on failure so its writer stops waiting for data. */
+  let current: ReadEntry | undefined;
+  const parser = new Parser({ strict: true });
+  const sink = new Writable({ write: feedParser, final: endParser });
+  /** Records the first failure and tears the whole pipeline down. */
   const fail = (err: Error) => {
-    if (!failure) { failure = err; rejectFailed(err); }
+    if (failure) return;
+    failure = err;
+    current?.destroy();
+    parser.abort(err);
+    sink.destroy(err);
   };
 
-  const gunzip = createGunzip({ chunkSize: 128 * 1024 });
-  const parser = new Parser({ strict: true });
   parser.on('error', (err: Error) => fail(refuse(kinds.size === 0 ? `the archive is empty or not a tar archive (${err.message})` : `not a valid tar archive (${err.message})`)));
   parser.on('ignoredEntry', (entry: ReadEntry) => fail(refuse(`entry "${entry.path}" has unsupported type ${entry.type}`)));
   let chain: Promise<void> = Promise.resolve();
   parser.on('entry', (entry: ReadEntry) => {
     chain = chain.then(async () => {
       if (failure) return void entry.resume();
+      current = entry;
       try {
         await writeEntry(entry);
       } catch (err) {
         fail(err as Error);
         entry.resume();
+      } finally {
+        current = undefined;
       }
     });
+  });
+
+  /** Gunzipped bytes into the tar parser, holding the callback (and so the whole pipeline) while it is behind. */
+  function feedParser(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
+    inflated += chunk.length;
+    reclaim(chunk.length);
+    if (inflated > opts.maxBytes) return callback(refuse(`unpacks to more than ${opts.maxBytes} bytes (raise the limit with --max-size if this is expected)`));
+    // The parser may emit 'drain' inside write() (an entry consumed synchronously), so listen first.
+    let called = false;
+    const proceed = () => {
+      if (called) return;
+      called = true;
+      parser.off('drain', proceed);
+      callback();
+    };
+    parser.on('drain', proceed);
+    if (parser.write(chunk)) proceed();
+  }
+
+  /** Ends the parser and waits until every entry is on disk. */
+  function endParser(callback: (err?: Error | null) => void): void {
+    parser.once('end', () => void chain.then(() => callback(failure)));
+    parser.end();
+  }
+
+  /** Hashes and counts the compressed bytes as they pass, without copying them. */
+  const verify = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      compressed += chunk.length;
+      reclaim(chunk.length);
+      opts.onProgress?.(compressed);
+      if (opts.expected && compressed > opts.expected.size) return callback(refuse(`download is larger than the ${opts.expected.size} bytes the registry lists`));
+      callback(null, chunk);
+    },
   });
 
   const within = (segments: string[]) => join(opts.dest, ...segments);
@@ -233,49 +289,16 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
     items.push({ path: relative, type: 'file', mode: perm, size: entry.size, sha256: `sha256:${fileHash.digest('hex')}` });
   }
 
-  async function feedCompressed(): Promise<void> {
-    for await (const chunk of source) {
-      if (failure) return;
-      hash.update(chunk);
-      compressed += chunk.length;
-      opts.onProgress?.(compressed);
-      if (opts.expected && compressed > opts.expected.size) {
-        throw refuse(`download is larger than the ${opts.expected.size} bytes the registry lists`);
-      }
-      if (!gunzip.write(chunk)) await Promise.race([once(gunzip, 'drain'), failed]);
-    }
-    gunzip.end();
-  }
-
-  async function feedParser(): Promise<void> {
-    try {
-      for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-        inflated += chunk.length;
-        if (inflated > opts.maxBytes) throw refuse(`unpacks to more than ${opts.maxBytes} bytes (raise the limit with --max-size if this is expected)`);
-        if (!parser.write(chunk)) await Promise.race([once(parser, 'drain'), failed]);
-        if (failure) return;
-      }
-    } catch (err) {
-      if (err instanceof UnsafeArchiveError) throw err;
-      const code = (err as NodeJS.ErrnoException).code;
-      throw refuse(code === 'Z_BUF_ERROR' ? 'the gzip stream is truncated' : `not a gzip-compressed tarball (${(err as Error).message})`);
-    }
-    const ended = once(parser, 'end');
-    parser.end();
-    await Promise.race([ended, failed]);
-  }
-
+  const input = source instanceof Readable ? source : Readable.from(source, { objectMode: false });
   try {
-    await Promise.race([Promise.all([feedCompressed(), feedParser()]), failed]);
-    await chain;
-    if (failure) throw failure;
+    await pipeline(input, verify, createGunzip({ chunkSize: 128 * 1024 }), sink);
   } catch (err) {
-    fail(err as Error);
-    gunzip.destroy();
-    parser.abort(err as Error);
-    await chain.catch(() => undefined);
+    fail(gzipProblem(err as NodeJS.ErrnoException) ?? (err as Error));
+    await chain;
     throw failure;
   }
+  await chain;
+  if (failure) throw failure;
 
   const checksum = `sha256:${hash.digest('hex')}`;
   if (opts.expected && compressed !== opts.expected.size) throw refuse(`size mismatch: the registry lists ${opts.expected.size} bytes, the download has ${compressed}`);

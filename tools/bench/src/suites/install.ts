@@ -25,22 +25,6 @@ async function serveFile(path: string): Promise<{ url: string; close(): Promise<
 }
 
 /**
- * Child mode (`node -r @runway/ts-register install.ts child <url> <sha256> <size> <dir>`): one
- * `installRuntime` in a fresh process, so the harness reads this process's peak RSS. Prints JSON.
- */
-async function child([url, checksum, size, dir]: string[]): Promise<void> {
-  const { installRuntime, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES } = await import('@runway/runtime-client');
-  const rssAfterLoad = process.memoryUsage().rss;
-  const start = process.hrtime.bigint();
-  const r = await installRuntime({
-    name: 'bench', version: '1.0.0', url, checksum, size: Number(size), dir,
-    maxBytes: DEFAULT_MAX_BYTES, maxEntries: DEFAULT_MAX_ENTRIES, idleTimeoutMs: 60_000,
-    logger: { info: () => undefined, warn: (m) => console.error(m), error: (m) => console.error(m) }, now: () => new Date(),
-  });
-  console.log(JSON.stringify({ ms: Number(process.hrtime.bigint() - start) / 1e6, rssAfterLoad, files: r.receipt.files.length }));
-}
-
-/**
  * `installRuntime` (download + sha256/size check + safe extraction + receipt) against
  * `curl -s URL | tee >(sha256sum) | tar -xz` on the same package from the same loopback server.
  */
@@ -74,7 +58,7 @@ export const suite: BenchSuite = {
       let growth = 0;
       const ours = await measure(async () => {
         const dir = await fresh('ours');
-        const run = await runTimed(process.execPath, ['-r', '@runway/ts-register', __filename, 'child', server.url, `sha256:${packed.sha256}`, String(size), dir], { cwd: ctx.repoRoot });
+        const run = await runTimed(process.execPath, ['-r', '@runway/ts-register', join(__dirname, '..', 'install-child.ts'), server.url, `sha256:${packed.sha256}`, String(size), dir], { cwd: ctx.repoRoot });
         const out = JSON.parse(run.stdout) as { ms: number; rssAfterLoad: number };
         growth = Math.max(growth, run.peakRssBytes! - out.rssAfterLoad);
         return { ms: out.ms, peakRssBytes: run.peakRssBytes };
@@ -91,10 +75,3 @@ export const suite: BenchSuite = {
     }
   },
 };
-
-if (require.main === module && process.argv[2] === 'child') {
-  child(process.argv.slice(3)).catch((err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
-}
