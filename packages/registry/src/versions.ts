@@ -1,4 +1,8 @@
-import { compare, parse, valid } from 'semver';
+// The three functions by path: the package index loads all of semver (ranges, comparators),
+// which every runtime install would pay for in memory without using it.
+import compare from 'semver/functions/compare';
+import parse from 'semver/functions/parse';
+import valid from 'semver/functions/valid';
 import type { Deprecation, RegistryEntry } from './types';
 
 /** Plain `X.Y.Z` without leading zeros: almost every registry key, so it gets a fast path. */

@@ -7,7 +7,6 @@ import { createGunzip } from 'node:zlib';
 import type { Parser as TarParser, ReadEntry } from 'tar';
 import { UserError } from '@runway/errors';
 import { boundedTasks } from './bounded-tasks';
-import { reclaimBuffers } from './reclaim-buffers';
 
 /** One item written by the extractor, path relative to the runtime's top-level folder. */
 export interface ExtractedItem {
@@ -154,9 +153,6 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
   const items: ExtractedItem[] = [];
   const kinds = new Map<string, ExtractedItem['type']>();
 
-  /** Counts downloaded and gunzipped chunks, collecting the dead ones regularly. */
-  const reclaim = reclaimBuffers();
-
   let failure: Error | undefined;
   /** The entry being written, destroyed on failure so its writer stops waiting for data. */
   let current: ReadEntry | undefined;
@@ -193,7 +189,6 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
   /** Gunzipped bytes into the tar parser, holding the callback (and so the whole pipeline) while it is behind. */
   function feedParser(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
     inflated += chunk.length;
-    reclaim(chunk.length);
     if (inflated > opts.maxBytes) return callback(refuse(`unpacks to more than ${opts.maxBytes} bytes (raise the limit with --max-size if this is expected)`));
     // The parser may emit 'drain' inside write() (an entry consumed synchronously), so listen first.
     let called = false;
@@ -218,7 +213,6 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
     transform(chunk: Buffer, _encoding, callback) {
       hash.update(chunk);
       compressed += chunk.length;
-      reclaim(chunk.length);
       opts.onProgress?.(compressed);
       if (opts.expected && compressed > opts.expected.size) return callback(refuse(`download is larger than the ${opts.expected.size} bytes the registry lists`));
       callback(null, chunk);
