@@ -11,15 +11,21 @@ export class ChunkedWriter {
   private chunk: Buffer;
   private used = 0;
 
-  /** `allocate` returns a buffer of at least `chunkSize` bytes, e.g. one recycled from a pool. */
-  constructor(private readonly chunkSize: number, private readonly sink: ChunkSink, private readonly allocate: () => Buffer) {
-    this.chunk = allocate();
+  /**
+   * `allocate` returns a buffer of at least `chunkSize` bytes, e.g. one recycled from a pool.
+   * `expectedBytes` (the stream's size when known) sizes the first buffer for a stream shorter
+   * than one chunk, so packing a tiny tree does not take a full chunk; it grows on demand, and
+   * chunk boundaries (hence the output) never depend on it.
+   */
+  constructor(private readonly chunkSize: number, private readonly sink: ChunkSink, private readonly allocate: () => Buffer, expectedBytes?: number) {
+    this.chunk = expectedBytes !== undefined && expectedBytes < chunkSize ? Buffer.allocUnsafe(Math.max(1, expectedBytes)) : allocate();
   }
 
   async write(bytes: Buffer): Promise<void> {
     let offset = 0;
     while (offset < bytes.length) {
       const n = Math.min(bytes.length - offset, this.chunkSize - this.used);
+      this.reserve(n);
       bytes.copy(this.chunk, this.used, offset, offset + n);
       offset += n;
       await this.advance(n);
@@ -30,6 +36,7 @@ export class ChunkedWriter {
     let left = count;
     while (left > 0) {
       const n = Math.min(left, this.chunkSize - this.used);
+      this.reserve(n);
       this.chunk.fill(0, this.used, this.used + n);
       left -= n;
       await this.advance(n);
@@ -45,6 +52,7 @@ export class ChunkedWriter {
     let position = 0;
     while (position < length) {
       const want = Math.min(length - position, this.chunkSize - this.used);
+      this.reserve(want);
       const { bytesRead } = await file.read(this.chunk, this.used, want, position);
       if (bytesRead === 0) return position;
       onRead?.(this.chunk.subarray(this.used, this.used + bytesRead));
@@ -57,6 +65,14 @@ export class ChunkedWriter {
   /** Hands over the last, partial chunk. */
   async end(): Promise<void> {
     if (this.used > 0) await this.sink(this.chunk.subarray(0, this.used));
+  }
+
+  /** Makes room for `n` more bytes in a first buffer sized below `chunkSize` (a stream longer than expected). */
+  private reserve(n: number): void {
+    if (this.used + n <= this.chunk.length) return;
+    const full = this.allocate();
+    this.chunk.copy(full, 0, 0, this.used);
+    this.chunk = full;
   }
 
   private async advance(n: number): Promise<void> {

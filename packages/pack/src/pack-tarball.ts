@@ -80,7 +80,7 @@ export async function packTarball(options: PackTarballOptions): Promise<PackResu
       size += member.length;
       await file.write(member);
     }, { level: GZIP_LEVEL, inFlight: IN_FLIGHT, recycle: (chunk) => chunk.length === CHUNK_SIZE && pool.push(chunk) });
-    const tar = new ChunkedWriter(CHUNK_SIZE, (chunk) => gzip.push(chunk), () => pool.pop() ?? Buffer.allocUnsafe(CHUNK_SIZE));
+    const tar = new ChunkedWriter(CHUNK_SIZE, (chunk) => gzip.push(chunk), () => pool.pop() ?? Buffer.allocUnsafe(CHUNK_SIZE), expectedTarSize(entries));
 
     const files: PackedFile[] | undefined = hashFiles ? [] : undefined;
     const tarSize = await writeTar(tar, sourceDir, prefix, entries, mtime, files);
@@ -124,6 +124,16 @@ async function writeTar(tar: ChunkedWriter, sourceDir: string, prefix: string, e
     written += padding;
   }
   return written;
+}
+
+/**
+ * Pure: the tar stream's size for `entries` (root folder, one header block each, padded data, end
+ * blocks and record padding), plus one block per entry for pax headers. Only a buffer-size hint.
+ */
+function expectedTarSize(entries: TreeEntry[]): number {
+  let size = 2 * BLOCK;
+  for (const entry of entries) size += 2 * BLOCK + (entry.type === 'file' ? entry.size + padTo(entry.size, BLOCK) : 0);
+  return size + padTo(size + 2 * BLOCK, RECORD) + 2 * BLOCK;
 }
 
 /** Bytes needed to round `n` up to a multiple of `unit`. */

@@ -88,6 +88,20 @@ describe('releaseProject into a directory', () => {
     expect(await readFile(sbomPath, 'utf8')).toBe('{"bomFormat":"CycloneDX"}\n');
   });
 
+  it('reads a registry changed between releases of one process again (a bulk run shares parsed registries)', async () => {
+    const root = await workspace();
+    await releaseProject(options(root));
+    expect((await releaseProject(options(root))).status).toBe('already-released');
+    const path = join(root, 'dist', 'registry', 'registry.json');
+    const text = await readFile(path, 'utf8');
+    const published = /"checksum": "sha256:([0-9a-f]{64})"/.exec(text)![1];
+    // Same size, rewritten in place: only the content and its mtime/ctime differ.
+    await writeFile(path, text.replace(published, 'f'.repeat(64)));
+    const err = await releaseProject(options(root)).catch((e) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toContain(`registry ${path} has sha256:${'f'.repeat(64)}, the package built now is sha256:${published}`);
+  });
+
   it('refuses changed content under the same version, naming both checksums and the fix', async () => {
     const root = await workspace();
     const first = await releaseProject(options(root));

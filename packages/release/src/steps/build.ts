@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { buildPackage, parseSourceDateEpoch, sha256File } from '@runway/pack';
+import { buildPackage, formatChecksumLine, parseSourceDateEpoch } from '@runway/pack';
 import { sbomFileName, sbomFor, serializeSbom } from '@runway/sbom';
 import type { LocalAsset, Step } from '../step';
 
-async function describe(path: string): Promise<LocalAsset> {
-  return { name: basename(path), path, ...(await sha256File(path)) };
+/** An asset written from `content`: hashed from memory, not read back (publishing re-hashes every copy). */
+function describe(path: string, content: string): LocalAsset {
+  return { name: basename(path), path, sha256: createHash('sha256').update(content).digest('hex'), size: Buffer.byteLength(content) };
 }
 
 /**
@@ -37,7 +39,13 @@ export const buildStep: Step = {
       // Only a real SOURCE_DATE_EPOCH dates the SBOM; the packer's fixed default mtime is no date.
       sourceDateEpoch: env.SOURCE_DATE_EPOCH?.trim() ? parseSourceDateEpoch(env.SOURCE_DATE_EPOCH) : undefined,
     });
-    await writeFile(sbomPath, serializeSbom(sbom));
-    ctx.facts.assets = [await describe(built.path), await describe(built.sha256File), await describe(sbomPath)];
+    const sbomText = serializeSbom(sbom);
+    await writeFile(sbomPath, sbomText);
+    // The packer hashed and counted the tarball bytes as it wrote them.
+    ctx.facts.assets = [
+      { name: built.fileName, path: built.path, sha256: built.sha256, size: built.size },
+      describe(built.sha256File, formatChecksumLine(built.sha256, built.fileName)),
+      describe(sbomPath, sbomText),
+    ];
   },
 };

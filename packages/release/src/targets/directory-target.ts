@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { addToDirectoryRegistry, listStoredFiles, publishFiles, readDirectoryRegistry, releasePath } from '@runway/publisher-directory';
+import { addToDirectoryRegistry, listStoredFiles, publishFiles, releasePath } from '@runway/publisher-directory';
 import { projectReleaseTag } from '@runway/release-policy';
 import { resolveDownloadUrl } from '@runway/runtime-client';
 import { sameAsset } from '../plan-release';
 import type { LocalAsset } from '../step';
+import { readRegistrySnapshot } from './registry-snapshot';
 import type { TargetAdapter, TargetState } from './target-adapter';
 
 /**
@@ -16,11 +17,8 @@ export function directoryTarget(dir: string, baseUrl: string | undefined, now: (
   return {
     kind: 'directory',
     async inspect(tag, assetNames): Promise<TargetState> {
-      return {
-        registry: await readDirectoryRegistry(dir, now()),
-        registryLocation: registryPath,
-        assets: await listStoredFiles(dir, tag, assetNames),
-      };
+      const [registry, assets] = await Promise.all([readRegistrySnapshot(dir, now()), listStoredFiles(dir, tag, assetNames)]);
+      return { registry, registryLocation: registryPath, assets };
     },
     downloadUrl: (tag, fileName) => (baseUrl ? `${baseUrl}/${releasePath(tag, fileName)}` : releasePath(tag, fileName)),
     describeActions({ tag, section, name, version, assets, state }) {
