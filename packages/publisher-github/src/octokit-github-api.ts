@@ -5,7 +5,6 @@ import { Readable } from 'node:stream';
 import { TransientError, UserError } from '@runway/errors';
 import { type Logger, redact } from '@runway/log';
 import Bottleneck from 'bottleneck';
-import { Octokit } from 'octokit';
 import type { AssetInfo, GitHubApi, ReleaseInfo, ReleasePatch } from './github-api';
 import { parseRepository } from './github-settings';
 import { statusOf, toRunwayError, validationCodes } from './map-error';
@@ -89,6 +88,9 @@ export function createGitHubApi(opts: GitHubApiOptions): GitHubApi {
     say('warn', `GitHub ${what} on ${options.method} ${options.url}: retrying in ${retryAfter} s (${retryCount + 1}/${retries})`);
     return retryCount < retries;
   };
+  // Loaded here, not at import: directory-only releases import this package for
+  // githubSettingsFromEnv and would otherwise pay ~120 ms loading octokit for nothing.
+  const { Octokit } = require('octokit') as typeof import('octokit');
   const octokit = new Octokit({
     auth: opts.token,
     baseUrl: (opts.apiUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
