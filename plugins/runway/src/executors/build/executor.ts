@@ -3,6 +3,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { formatError, UserError } from '@runway/errors';
 import { formatIssues, readManifest } from '@runway/manifest';
 import { buildPackage } from '@runway/pack';
+import { projectRootOf } from '../executor-io';
 import type { BuildExecutorSchema } from './schema';
 
 /**
@@ -10,7 +11,7 @@ import type { BuildExecutorSchema } from './schema';
  * comes from `SOURCE_DATE_EPOCH` (an input of the inferred target, so the cache key follows it).
  */
 export default async function buildExecutor(options: BuildExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  const projectRoot = context.projectsConfigurations.projects[context.projectName!].root;
+  const projectRoot = projectRootOf(context);
   const { manifest, errors } = await readManifest(context.root, projectRoot);
   if (!manifest) {
     console.error(formatIssues(errors));

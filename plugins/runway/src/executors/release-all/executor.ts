@@ -1,18 +1,17 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { formatError } from '@runway/errors';
-import { redactingLogger, secretsFrom, streamLogger } from '@runway/log';
 import { createGitHubApi } from '@runway/publisher-github';
 import { resolveReleaseTarget } from '@runway/release';
 import { DEFAULT_OVERRIDABLE_TAGS, umbrellaTrigger } from '@runway/release-policy';
 import { directoryUmbrella } from '../../release/directory-umbrella';
 import { githubUmbrella } from '../../release/github-umbrella';
 import { releaseUmbrella, type UmbrellaProject } from '../../release/release-umbrella';
+import { executorLogger, reportFailure } from '../executor-io';
 import type { ReleaseAllExecutorSchema } from './schema';
 
 /** `nx run runway:release`: the umbrella release of every runtime, or a no-op without an umbrella trigger. */
 export default async function releaseAllExecutor(options: ReleaseAllExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const env = process.env;
-  const logger = redactingLogger(streamLogger(), secretsFrom(env));
+  const logger = executorLogger(env);
   try {
     const trigger = umbrellaTrigger(env.GITHUB_REF, options.tag);
     const target = resolveReleaseTarget(env, context.root, { registryDir: options.registryDir, baseUrl: options.baseUrl });
@@ -38,7 +37,6 @@ export default async function releaseAllExecutor(options: ReleaseAllExecutorSche
       : `umbrella ${result.tag}: ${result.status}, ${result.outcomes.length} package(s)`);
     return { success: true };
   } catch (err) {
-    logger.error(formatError(err).replace(/^error: /, ''));
-    return { success: false };
+    return reportFailure(logger, err);
   }
 }

@@ -1,8 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { formatError } from '@runway/errors';
 import type { Logger } from '@runway/log';
-import { redactingLogger, secretsFrom, streamLogger } from '@runway/log';
 import { releaseProject, resolveReleaseTarget } from '@runway/release';
+import { executorLogger, projectRootOf, reportFailure } from '../executor-io';
 import type { ReleaseExecutorSchema } from './schema';
 
 /** Where a release task runs and reports; the batch entry captures output instead of streaming it. */
@@ -35,15 +34,13 @@ export async function releaseTask(options: ReleaseExecutorSchema, task: ReleaseT
     logger.info(`${outcome.tag || outcome.project}: ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`);
     return true;
   } catch (err) {
-    logger.error(formatError(err).replace(/^error: /, ''));
-    return false;
+    return reportFailure(logger, err).success;
   }
 }
 
 /** `nx run <project>:release [--dryRun]`: thin wiring around `releaseProject`. */
 export default async function releaseExecutor(options: ReleaseExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const env = process.env;
-  const logger = redactingLogger(streamLogger(), secretsFrom(env));
-  const projectRoot = context.projectsConfigurations.projects[context.projectName!].root;
-  return { success: await releaseTask(options, { workspaceRoot: context.root, projectRoot, env, logger }) };
+  const task = { workspaceRoot: context.root, projectRoot: projectRootOf(context), env, logger: executorLogger(env) };
+  return { success: await releaseTask(options, task) };
 }

@@ -1,10 +1,11 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { formatIssues, validateProject } from '@runway/manifest';
+import { projectRootOf } from '../executor-io';
 import type { ValidateExecutorSchema } from './schema';
 
 /** Reports every problem of the project at once; fails on errors (or warnings with `strict`). */
 export default async function validateExecutor(options: ValidateExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  const projectRoot = context.projectsConfigurations.projects[context.projectName!].root;
+  const projectRoot = projectRootOf(context);
   const { errors, warnings } = await validateProject(context.root, projectRoot);
   const issues = [...errors, ...warnings];
   if (issues.length > 0) console.error(formatIssues(issues));
