@@ -48,7 +48,7 @@ async function setup() {
   const logger = memoryLogger();
   const run = (ref: string, options: { dryRun?: boolean } = {}) => releaseUmbrella({
     workspaceRoot: dir,
-    projects: [{ root: 'runtimes/node', kind: 'runtime' }, { root: 'runtimes/py', kind: 'runtime' }],
+    projects: [{ root: 'runtimes/node' }, { root: 'runtimes/py' }],
     trigger: umbrellaTrigger(ref),
     overridableTags: DEFAULT_OVERRIDABLE_TAGS,
     dryRun: options.dryRun === true,

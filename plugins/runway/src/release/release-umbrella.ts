@@ -13,7 +13,6 @@ import type { UmbrellaTarget } from './umbrella-target';
 /** A project the umbrella covers: every runtime and payload is released under it. */
 export interface UmbrellaProject {
   root: string;
-  kind: 'runtime' | 'payload';
 }
 
 export interface UmbrellaOptions {

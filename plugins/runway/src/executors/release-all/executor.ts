@@ -8,7 +8,7 @@ import { releaseUmbrella, type UmbrellaProject } from '../../release/release-umb
 import { executorLogger, reportFailure } from '../executor-io';
 import type { ReleaseAllExecutorSchema } from './schema';
 
-/** `nx run runway:release`: the umbrella release of every runtime, or a no-op without an umbrella trigger. */
+/** `nx run runway:release`: the umbrella release of every runtime and payload, or a no-op without an umbrella trigger. */
 export default async function releaseAllExecutor(options: ReleaseAllExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const env = process.env;
   const logger = executorLogger(env);
@@ -16,8 +16,8 @@ export default async function releaseAllExecutor(options: ReleaseAllExecutorSche
     const trigger = umbrellaTrigger(env.GITHUB_REF, options.tag);
     const target = resolveReleaseTarget(env, context.root, { registryDir: options.registryDir, baseUrl: options.baseUrl });
     const projects: UmbrellaProject[] = Object.values(context.projectsConfigurations.projects)
-      .flatMap<UmbrellaProject>((p) => p.tags?.includes('kind:runtime') ? [{ root: p.root, kind: 'runtime' }]
-        : p.tags?.includes('kind:payload') ? [{ root: p.root, kind: 'payload' }] : [])
+      .filter((p) => p.tags?.includes('kind:runtime') || p.tags?.includes('kind:payload'))
+      .map((p) => ({ root: p.root }))
       .sort((a, b) => a.root.localeCompare(b.root));
     const result = await releaseUmbrella({
       workspaceRoot: context.root,
