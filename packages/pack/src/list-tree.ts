@@ -1,6 +1,7 @@
 import { lstat, readdir, readlink } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import { UserError } from '@runway/errors';
+import { symlinkStaysInside } from '@runway/safe-archive';
 
 /** One entry of a packed tree, with everything that varies between machines already normalised. */
 export type TreeEntry =
@@ -46,12 +47,15 @@ async function walk(root: string, rel: string, out: TreeEntry[]): Promise<void> 
   }
 }
 
-/** Pure: refuses a link whose target leaves the packed tree (an extractor would refuse it anyway). */
+/**
+ * Pure: refuses a link the client's extractor would refuse, by the extractor's own rule: a package
+ * that packs but cannot be installed must never be built, let alone published. `path` is relative
+ * to the packed folder, which the extractor sees as the package's top-level folder.
+ */
 export function checkLinkTarget(path: string, target: string, shownAs = path): void {
-  const resolved = posix.normalize(posix.join(posix.dirname(path), target));
-  if (posix.isAbsolute(target) || resolved === '..' || resolved.startsWith('../')) {
-    throw new UserError(`cannot pack symlink ${shownAs} -> ${target}: it points outside the project`, {
-      hint: 'copy the file into the project, or make the link relative to a file inside the project folder',
+  if (!symlinkStaysInside(['top', ...path.split('/')], target)) {
+    throw new UserError(`cannot pack symlink ${shownAs} -> ${target}: a link must stay inside the project and may only climb ("../") before it descends`, {
+      hint: 'copy the file into the project, or write the link as a plain relative path such as ../setup.sh',
     });
   }
 }

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { UserError } from '@runway/errors';
-import { writeFileAtomically } from './atomic-file';
+import { writeFileAtomically } from '@runway/atomic-write';
 import { ChunkedWriter } from './chunked-writer';
 import { listTree, type TreeEntry } from './list-tree';
 import { ParallelGzip } from './parallel-gzip';

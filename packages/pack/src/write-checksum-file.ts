@@ -1,4 +1,4 @@
-import { writeFileAtomically } from './atomic-file';
+import { writeFileAtomically } from '@runway/atomic-write';
 
 /** Pure: one line in `sha256sum` format (`<hex>  <file name>\n`, two spaces = binary-agnostic text mode). */
 export function formatChecksumLine(sha256: string, fileName: string): string {

@@ -1,7 +1,8 @@
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '@runway/errors';
-import { addEntry, emptyRegistry, readRegistry, registryForUpdate, writeRegistry, type Registry, type RegistryEntry, type RegistrySection } from '@runway/registry';
+import { addEntry, emptyRegistry, registryForUpdate, type Registry, type RegistryEntry, type RegistrySection } from '@runway/registry';
+import { readRegistry, writeRegistry } from '@runway/registry-file';
 import { withFileLock } from '@runway/file-lock';
 
 /**

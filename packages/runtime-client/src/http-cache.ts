@@ -1,5 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { writeTextAtomically } from '@runway/atomic-write';
 import { join } from 'node:path';
 import { TransientError } from '@runway/errors';
 import type { Logger } from '@runway/log';
@@ -42,15 +43,7 @@ async function readRecord(file: string, key: string): Promise<CacheRecord | unde
 }
 
 async function writeRecord(file: string, record: CacheRecord): Promise<void> {
-  await mkdir(join(file, '..'), { recursive: true });
-  const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, JSON.stringify(record));
-    await rename(temp, file);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
+  await writeTextAtomically(file, JSON.stringify(record), { mkdirs: true });
 }
 
 /**

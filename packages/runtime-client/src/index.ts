@@ -2,13 +2,10 @@ export { parseRegistrySource, describeSource, type RegistrySource } from './regi
 export { loadRegistry, type LoadedRegistry, type LoadOptions } from './load-registry';
 export { fetchCached, DEFAULT_TTL_MS, type CachedFetchOptions, type ConditionalRequest } from './http-cache';
 export { buildCatalog, summarizeCatalog, findRuntime, parseRuntimeSpec, type CatalogRuntime, type RuntimeSummary } from './catalog';
-export { resolveDownloadUrl, openDownload, type DownloadOptions } from './download';
-export { extractTarball, checkEntryPath, symlinkStaysInside, UnsafeArchiveError, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, type ExtractedItem, type ExtractOptions, type ExtractResult } from './safe-extract';
 export { installRuntime, type InstallRequest, type InstallResult } from './install-runtime';
 export { removeRuntime, verifyRuntime, installedVersions, type VerifyResult } from './manage-installed';
 export { RECEIPT_FILE, describeTree, compareTrees, readReceipt, type InstallReceipt } from './install-receipt';
 export { checkInstallTarget, installPath } from './install-paths';
 export { hostPlatform, hostPlatforms, platformsFrom } from './host-platform';
 export { clientPaths, parseRegistriesConfig, readRegistriesConfig, type ClientPaths } from './settings';
-export { withRetry, type RetryOptions } from './retry';
 export { withInstallLock } from './install-lock';

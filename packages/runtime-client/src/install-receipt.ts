@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ExtractedItem } from './safe-extract';
+import type { ExtractedItem } from '@runway/safe-archive';
 
 /** Written into every installed folder; `verify` compares the folder against it. */
 export const RECEIPT_FILE = '.runway-install.json';

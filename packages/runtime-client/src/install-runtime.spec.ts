@@ -7,8 +7,8 @@ import { memoryLogger } from '@runway/log';
 import { testdir } from '@runway/test-utils';
 import { installRuntime, type InstallRequest } from './install-runtime';
 import { removeRuntime, verifyRuntime } from './manage-installed';
-import { httpServer } from './testing/http-server';
-import { tgzBytes } from './testing/tar-bytes';
+import { httpServer } from '@runway/test-utils';
+import { tgzBytes } from '@runway/test-utils';
 
 const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const pkg = tgzBytes([

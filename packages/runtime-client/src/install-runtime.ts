@@ -1,14 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from '@runway/errors';
+import { UserError, withRetry, type RetryOptions } from '@runway/errors';
 import type { Logger } from '@runway/log';
-import { openDownload } from './download';
 import { withInstallLock } from './install-lock';
 import { describeTree, readReceipt, RECEIPT_FILE, type InstallReceipt } from './install-receipt';
 import { checkInstallTarget, installPath } from './install-paths';
-import { withRetry, type RetryOptions } from './retry';
-import { extractTarball, type ExtractedItem } from './safe-extract';
+import { extractTarball, openDownload, type ExtractedItem } from '@runway/safe-archive';
 import { chooseSetupScript, runSetupScript } from './setup-script';
 
 export interface InstallRequest {

@@ -5,8 +5,8 @@ import { memoryLogger } from '@runway/log';
 import { testdir } from '@runway/test-utils';
 import { loadRegistry, type LoadOptions } from './load-registry';
 import { parseRegistrySource } from './registry-source';
-import { resolveDownloadUrl } from './download';
-import { httpServer } from './testing/http-server';
+import { resolveDownloadUrl } from '@runway/safe-archive';
+import { httpServer } from '@runway/test-utils';
 
 function registryText(version: string): string {
   return JSON.stringify({

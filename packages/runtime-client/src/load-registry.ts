@@ -1,13 +1,13 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UserError } from '@runway/errors';
+import { UserError, withRetry, type RetryOptions } from '@runway/errors';
 import type { Logger } from '@runway/log';
-import { parseRegistry, readRegistry, type Registry, type RegistryProblem } from '@runway/registry';
+import { parseRegistry, type Registry, type RegistryProblem } from '@runway/registry';
+import { readRegistry } from '@runway/registry-file';
 import { fetchCached } from './http-cache';
-import { discard, httpGet, readText, refuseResponse } from './http';
+import { discard, httpGet, readText, refuseResponse } from '@runway/safe-archive';
 import { describeSource, type RegistrySource } from './registry-source';
-import { withRetry, type RetryOptions } from './retry';
 
 /** A registry as read from one source, with the base that relative `download_url`s resolve against. */
 export interface LoadedRegistry {

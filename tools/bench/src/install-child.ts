@@ -1,6 +1,7 @@
 // Runs one `installRuntime` in a fresh process so the harness can read its peak RSS; prints JSON.
 // Its own file so the measured process loads what the CLI's install loads, not the harness (execa).
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, installRuntime } from '@runway/runtime-client';
+import { installRuntime } from '@runway/runtime-client';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES } from '@runway/safe-archive';
 
 const [url, checksum, size, dir] = process.argv.slice(2);
 // RSS with node, the TypeScript loader and the modules loaded: what the install's growth is measured from.

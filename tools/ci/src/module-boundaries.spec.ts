@@ -21,6 +21,15 @@ describe('module boundaries', () => {
     expect(checkImports('/r/packages/manifest/src/x.ts', ['@runway/test-utils'], core, all)).toHaveLength(1);
   });
 
+  it('refuses I/O modules in core code, with or without the node: prefix, but not in its specs or in io packages', () => {
+    for (const m of ['node:fs', 'fs/promises', 'node:child_process', 'node:http', 'node:os']) {
+      expect(checkImports('/r/packages/manifest/src/x.ts', [m], core, all)[0]?.rule).toContain('may not import');
+    }
+    expect(checkImports('/r/packages/manifest/src/x.ts', ['node:path', 'node:crypto', 'yaml'], core, all)).toEqual([]);
+    expect(checkImports('/r/packages/manifest/src/x.spec.ts', ['node:fs'], core, all)).toEqual([]);
+    expect(checkImports('/r/packages/pack/src/x.ts', ['node:fs'], io, all)).toEqual([]);
+  });
+
   it('hold across the whole workspace', async () => {
     expect((await listWorkspacePackages(REPO_ROOT)).every((p) => p.tags.length > 0)).toBe(true);
     expect(await checkWorkspaceBoundaries(REPO_ROOT)).toEqual([]);

@@ -14,6 +14,16 @@ export const ALLOWED_DEPENDENCIES: Record<string, string[]> = {
   'type:tool': ['type:core', 'type:io', 'type:test', 'type:tool', 'type:plugin'],
 };
 
+/**
+ * Node modules that reach outside the process (files, processes, network, workers). A `type:core`
+ * package takes data and returns data, so its non-spec code imports none of them; I/O lives in
+ * `type:io` adapters.
+ */
+export const IO_MODULES = [
+  'fs', 'fs/promises', 'child_process', 'net', 'http', 'https', 'http2', 'dgram', 'dns', 'dns/promises', 'tls',
+  'cluster', 'worker_threads', 'readline', 'os', 'process', 'inspector', 'v8', 'vm',
+];
+
 /** Lists the workspace packages under packages/, plugins/ and tools/ with their Nx tags. */
 export async function listWorkspacePackages(root: string): Promise<WorkspacePackage[]> {
   const out: WorkspacePackage[] = [];
@@ -30,13 +40,19 @@ export async function listWorkspacePackages(root: string): Promise<WorkspacePack
 
 /**
  * Pure: checks one source file's import specifiers. A relative import must stay inside its own
- * package; a `@runway/*` import must be allowed by the tags of both packages. Specs and e2e support files may use test packages.
+ * package; a `@runway/*` import must be allowed by the tags of both packages; a core package
+ * imports no I/O module. Specs and e2e support files may use test packages.
  */
 export function checkImports(file: string, specifiers: string[], own: WorkspacePackage, all: WorkspacePackage[]): BoundaryViolation[] {
   const violations: BoundaryViolation[] = [];
   const byName = new Map(all.map((p) => [p.name, p]));
   const isSpec = file.endsWith('.spec.ts') || file.split(sep).some((dir) => dir === 'e2e' || dir === 'testing');
+  const isCore = own.tags.includes('type:core');
   for (const specifier of specifiers) {
+    if (isCore && !isSpec && IO_MODULES.includes(specifier.replace(/^node:/, ''))) {
+      violations.push({ file, specifier, rule: `${own.name} is type:core (pure): it may not import ${specifier}; move the I/O into a type:io adapter` });
+      continue;
+    }
     if (specifier.startsWith('.')) {
       const target = resolve(file, '..', specifier);
       if (!(target + sep).startsWith(own.dir + sep)) violations.push({ file, specifier, rule: 'relative import leaves its package: import it by package name' });

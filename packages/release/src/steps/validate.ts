@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { UserError } from '@runway/errors';
-import { formatIssues, validateProject } from '@runway/manifest';
+import { formatIssues } from '@runway/manifest';
+import { validateProject } from '@runway/project-files';
 import { decideReleaseForRef, projectReleaseTag } from '@runway/release-policy';
 import type { Step } from '../step';
 

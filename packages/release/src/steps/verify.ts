@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '@runway/errors';
 import type { RegistryEntry } from '@runway/registry';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, extractTarball, openDownload } from '@runway/runtime-client';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, extractTarball, openDownload } from '@runway/safe-archive';
 import { readSbomSubject } from '@runway/sbom';
 import type { ReleaseContext, Step } from '../step';
 

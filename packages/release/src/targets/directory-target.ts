@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { addToDirectoryRegistry, listStoredFiles, publishFiles, releasePath } from '@runway/publisher-directory';
 import { projectReleaseTag } from '@runway/release-policy';
-import { resolveDownloadUrl } from '@runway/runtime-client';
+import { resolveDownloadUrl } from '@runway/safe-archive';
 import { sameAsset } from '../plan-release';
 import type { LocalAsset } from '../step';
 import { readRegistrySnapshot } from './registry-snapshot';

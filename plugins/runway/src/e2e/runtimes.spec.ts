@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa, execaSync } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { validateProject } from '@runway/manifest';
+import { validateProject } from '@runway/project-files';
 import { REPO_ROOT, testdir } from '@runway/test-utils';
 
 const RUNTIMES = join(REPO_ROOT, 'runtimes');

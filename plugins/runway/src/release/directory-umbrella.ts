@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeTextAtomically } from '@runway/atomic-write';
 import { parseUmbrella, serializeUmbrella, UMBRELLA_FILE } from './umbrella-document';
 import type { UmbrellaTarget } from './umbrella-target';
 
@@ -21,11 +22,7 @@ export function directoryUmbrella(dir: string): UmbrellaTarget {
     },
     async publish(_publication, doc) {
       const file = fileOf(doc.tag);
-      await mkdir(join(file, '..'), { recursive: true });
-      // Temp file + rename: a reader never sees half a manifest.
-      const temp = `${file}.${process.pid}.tmp`;
-      await writeFile(temp, serializeUmbrella(doc));
-      await rename(temp, file);
+      await writeTextAtomically(file, serializeUmbrella(doc), { mkdirs: true });
       return file;
     },
   };

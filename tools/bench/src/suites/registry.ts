@@ -16,7 +16,8 @@ export const suite: BenchSuite = {
   issue: 'SPEC §4 registry',
   describe: `Input: registry.json with ${RUNTIMES} runtimes × ${VERSIONS} versions (${RUNTIMES * VERSIONS} entries, Joblet-shaped). Value: \`readRegistry\` → \`addEntry\` → \`writeRegistry\` in process, median of ${RUNS} runs after one warm-up. No baseline: the target is absolute.`,
   async run(ctx) {
-    const { addEntry, emptyRegistry, readRegistry, serializeRegistry, writeRegistry } = await import('@runway/registry');
+    const { addEntry, emptyRegistry, serializeRegistry } = await import('@runway/registry');
+    const { readRegistry, writeRegistry } = await import('@runway/registry-file');
     let registry = emptyRegistry(new Date(0));
     const entry = (name: string, version: string) => ({
       version, description: `Runtime ${name}`,

@@ -5,7 +5,8 @@ import {
   compareCommits, createAnnotatedTag, currentBranch, deleteLocalTag, fetchBranchTip, headSha, localTagExists,
   pushTag, remoteDefaultBranch, remoteTagExists, repositoryRoot, trackedFiles, worktreeChanges,
 } from '@runway/git';
-import { formatIssues, validateProject } from '@runway/manifest';
+import { formatIssues } from '@runway/manifest';
+import { validateProject } from '@runway/project-files';
 import type { Logger } from '@runway/log';
 import { tagProblems, type TagFacts } from './tag-preconditions';
 

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { addEntry, deprecateEntry, emptyRegistry, writeRegistry, type RegistryEntry } from '@runway/registry';
+import { addEntry, deprecateEntry, emptyRegistry, type RegistryEntry } from '@runway/registry';
+import { writeRegistry } from '@runway/registry-file';
 import { testdir } from '@runway/test-utils';
 import { main } from '../../main';
 

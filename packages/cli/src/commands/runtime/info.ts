@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { isDeprecated, latestVersion, resolveVersion, sortVersions, type RegistryEntry } from '@runway/registry';
-import { findRuntime, parseRuntimeSpec, resolveDownloadUrl } from '@runway/runtime-client';
+import { findRuntime, parseRuntimeSpec } from '@runway/runtime-client';
+import { resolveDownloadUrl } from '@runway/safe-archive';
 import type { CliContext } from '../../context';
 import { loadCatalog, withRegistryFlags, writeJson, type RegistryFlags } from './shared';
 

@@ -2,9 +2,8 @@ import type { Command } from 'commander';
 import { UserError } from '@runway/errors';
 import { redactingLogger, secretsFrom, streamLogger } from '@runway/log';
 import { isDeprecated, resolveVersion } from '@runway/registry';
-import {
-  clientPaths, DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, findRuntime, hostPlatforms, installRuntime, parseRuntimeSpec, resolveDownloadUrl,
-} from '@runway/runtime-client';
+import { clientPaths, findRuntime, hostPlatforms, installRuntime, parseRuntimeSpec } from '@runway/runtime-client';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, resolveDownloadUrl } from '@runway/safe-archive';
 import type { CliContext } from '../../context';
 import { DOWNLOAD_IDLE_TIMEOUT_MS, loadCatalog, progressMeter, setupEnv, withRegistryFlags, writeJson, type RegistryFlags } from './shared';
 

@@ -7,7 +7,8 @@ import { execa } from 'execa';
 import { compare, rcompare } from 'semver';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { packTarball } from '@runway/pack';
-import { addEntry, emptyRegistry, writeRegistry, type Registry } from '@runway/registry';
+import { addEntry, emptyRegistry, type Registry } from '@runway/registry';
+import { writeRegistry } from '@runway/registry-file';
 import { hostPlatform } from '@runway/runtime-client';
 import { REPO_ROOT, testdir } from '@runway/test-utils';
 

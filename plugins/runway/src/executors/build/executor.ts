@@ -1,7 +1,8 @@
 import { relative, resolve } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { formatError, UserError } from '@runway/errors';
-import { formatIssues, readManifest } from '@runway/manifest';
+import { formatIssues } from '@runway/manifest';
+import { readManifest } from '@runway/project-files';
 import { buildPackage } from '@runway/pack';
 import { projectRootOf } from '../executor-io';
 import type { BuildExecutorSchema } from './schema';

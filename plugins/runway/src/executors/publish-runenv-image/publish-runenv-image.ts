@@ -3,7 +3,7 @@ import { Listr } from 'listr2';
 import { UserError } from '@runway/errors';
 import { runGit } from '@runway/git';
 import type { Logger } from '@runway/log';
-import { readManifest } from '@runway/manifest';
+import { readManifest } from '@runway/project-files';
 import {
   createDockerApi, createRegistryClient, imagePublishSteps, readDockerConfig, resolveRegistryCredentials,
   type PublishResult, type RegistryClient,

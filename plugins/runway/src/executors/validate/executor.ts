@@ -1,5 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { formatIssues, validateProject } from '@runway/manifest';
+import { formatIssues } from '@runway/manifest';
+import { validateProject } from '@runway/project-files';
 import { projectRootOf } from '../executor-io';
 import type { ValidateExecutorSchema } from './schema';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TransientError } from '@runway/errors';
 import { httpGet, readText } from './http';
-import { httpServer } from './testing/http-server';
+import { httpServer } from '@runway/test-utils';
 
 describe('httpGet', () => {
   it('follows redirects and sends credentials to the same origin only', async () => {

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testdir } from '@runway/test-utils';
-import { addEntry, emptyRegistry } from './edit-registry';
+import { addEntry, emptyRegistry } from '@runway/registry';
 import { readRegistry, writeRegistry } from './registry-file';
 
 const now = new Date('2025-03-01T00:00:00Z');

@@ -1,18 +1,12 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { checkProjectFiles } from './check-files';
-import { parseManifest } from './parse-manifest';
-import type { ManifestResult, ProjectFile, ProjectKind } from './types';
-
-/** Infers the project kind from its top-level folder (`runtimes/` or `payloads/`). */
-export function kindOfProject(projectRoot: string): ProjectKind {
-  return projectRoot.split(/[\\/]/).includes('payloads') ? 'payload' : 'runtime';
-}
+import { mapFsError } from '@runway/atomic-write';
+import { checkProjectFiles, kindOfProject, parseManifest, type ManifestResult, type ProjectFile } from '@runway/manifest';
 
 /** Reads `<workspaceRoot>/<projectRoot>/manifest.yaml` and validates it (file checks not included). */
 export async function readManifest(workspaceRoot: string, projectRoot: string): Promise<ManifestResult> {
   const file = join(projectRoot, 'manifest.yaml');
-  const text = await readFile(join(workspaceRoot, file), 'utf8');
+  const text = await readFile(join(workspaceRoot, file), 'utf8').catch((err) => { throw mapFsError(err, `read ${file}`); });
   return parseManifest(text, { file, kind: kindOfProject(projectRoot), folderName: basename(projectRoot) });
 }
 

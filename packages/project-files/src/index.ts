@@ -1,0 +1,1 @@
+export { readManifest, listProjectFiles, validateProject } from './read-project';

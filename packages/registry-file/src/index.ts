@@ -1,0 +1,1 @@
+export { readRegistry, writeRegistry } from './registry-file';
