@@ -1,13 +1,25 @@
 import { UserError } from '@runway/errors';
+import { escapeText } from '@runway/log';
 import { isValidName } from '@runway/manifest';
 import type { RegistrySection } from './edit-registry';
+import { showKey } from './show-key';
 import type { Registry, RegistryEntry, RegistryProblem } from './types';
 import { validateEntry, validateHeader } from './validate-entry';
-import { isSemver } from './versions';
+import { isSemver, MAX_VERSION_LENGTH } from './versions';
 
-/** JSON pointer for a problem location, e.g. `/runtimes/python-3.11/1.3.1/checksum`. */
+/**
+ * How deep arrays and objects may nest. A registry needs six levels (document, section, name,
+ * version, entry, `deprecated`); the bound leaves room for extra fields while keeping every
+ * recursive walk of the value (`JSON.stringify`, schema validation) far from the stack limit.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * JSON pointer for a problem location, e.g. `/runtimes/python-3.11/1.3.1/checksum`; keys from the
+ * file are shown escaped and cut short, since the pointer ends up in messages.
+ */
 function pointer(...parts: string[]): string {
-  return `/${parts.filter((p) => p !== '').map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+  return `/${parts.filter((p) => p !== '').map((p) => showKey(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
 }
 
 function lineAndColumn(text: string, position: number): { line: number; column: number } {
@@ -16,11 +28,40 @@ function lineAndColumn(text: string, position: number): { line: number; column: 
   return { line, column: position - before.lastIndexOf('\n') };
 }
 
+/**
+ * Where `text` first nests deeper than `max` arrays and objects (brackets inside strings do not
+ * count), or -1. One pass without recursion, run before `JSON.parse`, so a hostile file never
+ * becomes a value too deep to walk.
+ */
+function depthExceededAt(text: string, max: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character, a quote included
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
 function parseJson(text: string, source: string): unknown {
+  const tooDeep = depthExceededAt(text, MAX_JSON_DEPTH);
+  if (tooDeep >= 0) {
+    const { line, column } = lineAndColumn(text, tooDeep);
+    throw new UserError(`${source}:${line}:${column}: registry is nested more than ${MAX_JSON_DEPTH} levels deep`, {
+      hint: 'a registry maps runtimes → name → version → entry; this file is not one (or is hostile)',
+    });
+  }
   try {
     return JSON.parse(text);
   } catch (err) {
-    const message = (err as Error).message;
+    // V8 quotes the text around the error, which comes from the file: escaped.
+    const message = escapeText((err as Error).message, 300);
     const position = Number(/at position (\d+)/.exec(message)?.[1] ?? text.length);
     const { line, column } = lineAndColumn(text, position);
     throw new UserError(`${source}:${line}:${column}: registry is not valid JSON (${message.replace(/ in JSON at position \d+/, '')})`, {
@@ -39,12 +80,15 @@ function isFlatEntry(value: Record<string, unknown>): boolean {
   return typeof value.download_url === 'string' || typeof value.checksum === 'string';
 }
 
-/** Checks every entry of one section (`runtimes` or `payloads`); bad ones are reported and left out. */
+/**
+ * Checks every entry of one section (`runtimes` or `payloads`); bad ones are reported and left
+ * out. The maps it returns have no prototype: a key such as `constructor` is only ever data.
+ */
 function parseSection(value: Record<string, unknown>, section: RegistrySection, problems: RegistryProblem[]): Registry['runtimes'] {
-  const out: Registry['runtimes'] = {};
+  const out: Registry['runtimes'] = Object.create(null);
   for (const [name, versionsValue] of Object.entries(value)) {
     if (!isValidName(name)) {
-      problems.push({ runtime: name, path: pointer(section, name), message: `name "${name}" is not valid (lowercase letters, digits, "." and "-")` });
+      problems.push({ runtime: name, path: pointer(section, name), message: `name "${showKey(name)}" is not valid (lowercase letters, digits, "." and "-", at most 128 characters)` });
       continue;
     }
     if (!isObject(versionsValue)) {
@@ -54,15 +98,17 @@ function parseSection(value: Record<string, unknown>, section: RegistrySection, 
     const versions: Array<[string, unknown, string[]]> = isFlatEntry(versionsValue)
       ? [[String(versionsValue.version ?? ''), versionsValue, [section, name]]]
       : Object.entries(versionsValue).map(([v, e]) => [v, e, [section, name, v]]);
-    const kept: Record<string, RegistryEntry> = {};
+    const kept: Record<string, RegistryEntry> = Object.create(null);
     for (const [version, entry, at] of versions) {
-      const issues = validateEntry(entry);
-      if (!isSemver(version)) issues.unshift({ path: '', message: `version key "${version}" is not a semantic version (X.Y.Z)` });
-      else if (isObject(entry) && entry.version !== version && !issues.some((i) => i.path === 'version')) {
-        issues.push({ path: 'version', message: `is "${String(entry.version)}" but the entry is listed under "${version}"` });
+      // Under a key that is no version the entry cannot be used whatever it holds: one problem, not ten.
+      const issues = isSemver(version)
+        ? validateEntry(entry)
+        : [{ path: '', message: `version key "${showKey(version)}" is not a semantic version (X.Y.Z, at most ${MAX_VERSION_LENGTH} characters)` }];
+      if (isSemver(version) && isObject(entry) && entry.version !== version && !issues.some((i) => i.path === 'version')) {
+        issues.push({ path: 'version', message: `is "${showKey(String(entry.version))}" but the entry is listed under "${version}"` });
       }
       for (const issue of issues) {
-        problems.push({ runtime: name, version, path: pointer(...at, ...issue.path.split('.')), message: `${name}@${version}: ${issue.path ? `${issue.path} ` : ''}${issue.message}` });
+        problems.push({ runtime: name, version, path: pointer(...at, ...issue.path.split('.')), message: `${name}@${showKey(version)}: ${issue.path ? `${showKey(issue.path)} ` : ''}${issue.message}` });
       }
       if (issues.length === 0) kept[version] = entry as RegistryEntry;
     }
