@@ -1,4 +1,5 @@
 import { UserError } from '@runway/errors';
+import { escapeText } from '@runway/log';
 import { latestVersion, sortVersions, type RegistryEntry } from '@runway/registry';
 import type { LoadedRegistry } from './load-registry';
 
@@ -42,7 +43,7 @@ export function findRuntime(catalog: Map<string, CatalogRuntime>, name: string):
   const found = catalog.get(name);
   if (found) return found;
   const names = [...catalog.keys()].sort();
-  throw new UserError(`runtime "${name}" is not in any configured registry`, {
+  throw new UserError(`runtime "${escapeText(name, 80)}" is not in any configured registry`, {
     hint: names.length > 0 ? `available runtimes: ${names.join(', ')}` : 'the registries are empty',
   });
 }
