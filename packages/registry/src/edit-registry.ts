@@ -1,7 +1,7 @@
 import { UserError } from '@runway/errors';
 import { isValidName } from '@runway/manifest';
 import { own } from './own';
-import { showKey } from './show-key';
+import { shortList, showKey } from './show-key';
 import { timestamp } from './timestamp';
 import type { Registry, RegistryEntry } from './types';
 import { validateEntry } from './validate-entry';
@@ -67,13 +67,13 @@ export function versionsOf(registry: Registry, name: string): Record<string, Reg
   if (versions && Object.keys(versions).length > 0) return versions;
   const names = Object.keys(registry.runtimes).sort();
   throw new UserError(`runtime "${showKey(name)}" is not in the registry`, {
-    hint: names.length > 0 ? `available runtimes: ${names.join(', ')}` : 'the registry is empty',
+    hint: names.length > 0 ? `available runtimes: ${shortList(names)}` : 'the registry is empty',
   });
 }
 
-/** Lists versions for error messages: `1.0.0, 1.2.0 (deprecated)`. */
+/** Lists versions for error messages: `1.0.0, 1.2.0 (deprecated)`, the newest 20 when there are more. */
 export function describeVersions(versions: Record<string, RegistryEntry>): string {
-  return sortVersions(Object.keys(versions)).map((v) => (isDeprecated(versions[v]) ? `${v} (deprecated)` : v)).join(', ');
+  return shortList(sortVersions(Object.keys(versions)).map((v) => (isDeprecated(versions[v]) ? `${v} (deprecated)` : v)), true);
 }
 
 /**

@@ -56,6 +56,13 @@ describe('parseRegistry on hostile input', () => {
     ]);
   });
 
+  it('refuses an entry holding a string too long to validate cheaply, with one problem', () => {
+    const text = registryText(`{"py": {"1.0.0": ${JSON.stringify({ ...entry('1.0.0'), download_url: 'a'.repeat(1_000_000), description: 'x'.repeat(9000) })}, "1.1.0": ${JSON.stringify(entry('1.1.0'))}}}`);
+    const { registry, problems } = parseRegistry(text, 'r.json');
+    expect(Object.keys(registry.runtimes.py)).toEqual(['1.1.0']);
+    expect(problems).toEqual([{ runtime: 'py', version: '1.0.0', path: '/runtimes/py/1.0.0/description', message: 'py@1.0.0: description is longer than 8192 characters' }]);
+  });
+
   it('quotes hostile keys escaped and cut short in problems', () => {
     const text = registryText(`{"py\\u001b[2J\\nerror: forged": {}, "${'x'.repeat(100_000)}": {}, "py": {"1.0.0\\u202e": {}}}`);
     const { problems } = parseRegistry(text, 'r.json');
@@ -74,6 +81,17 @@ describe('parseRegistry on hostile input', () => {
     expect(err).toBeInstanceOf(UserError);
     expect(err.message).toMatch(/^r\.json:1:\d+: registry is not valid JSON \(Bad control character/);
     expect(err.message).not.toMatch(CONTROL);
+  });
+});
+
+describe('messages about huge registries stay short', () => {
+  it('lists the newest 20 versions and the first 20 names, counting the rest', () => {
+    let registry = emptyRegistry(new Date(0));
+    for (let i = 0; i < 30; i++) registry = addEntry(registry, `rt-${String(i).padStart(2, '0')}`, entry('1.0.0'), new Date(0)).registry;
+    for (let i = 0; i < 30; i++) registry = addEntry(registry, 'py', entry(`1.${i}.0`), new Date(0)).registry;
+    const hint = (fn: () => unknown) => { try { fn(); } catch (e) { return (e as UserError).hint; } };
+    expect(hint(() => resolveVersion(registry, 'py', '9.9.9', {}))).toBe(`available versions: (10 earlier), ${Array.from({ length: 20 }, (_, i) => `1.${i + 10}.0`).join(', ')}`);
+    expect(hint(() => versionsOf(registry, 'node'))).toBe(`available runtimes: py, ${Array.from({ length: 19 }, (_, i) => `rt-${String(i).padStart(2, '0')}`).join(', ')} (and 11 more)`);
   });
 });
 

@@ -4,7 +4,7 @@ import { isValidName } from '@runway/manifest';
 import type { RegistrySection } from './edit-registry';
 import { showKey } from './show-key';
 import type { Registry, RegistryEntry, RegistryProblem } from './types';
-import { validateEntry, validateHeader } from './validate-entry';
+import { validateEntry, validateHeader, type SchemaIssue } from './validate-entry';
 import { isSemver, MAX_VERSION_LENGTH } from './versions';
 
 /**
@@ -13,6 +13,30 @@ import { isSemver, MAX_VERSION_LENGTH } from './versions';
  * recursive walk of the value (`JSON.stringify`, schema validation) far from the stack limit.
  */
 export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The longest string an entry may hold (a URL, a description). Schema validation runs regular
+ * expressions whose cost grows faster than the input (a 1 MB `download_url` takes over a second
+ * to check), so longer strings are refused before validation.
+ */
+export const MAX_FIELD_LENGTH = 8192;
+
+/** The dotted path of the first string in `value` longer than `max`, or undefined. Depth is bounded by `MAX_JSON_DEPTH`. */
+function longString(value: unknown, max: number, path = ''): string | undefined {
+  if (typeof value === 'string') return value.length > max ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = longString(inner, max, path ? `${path}.${key}` : key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Checks one entry: no string over `MAX_FIELD_LENGTH` (then nothing else is run), then the schema. */
+function checkEntry(entry: unknown): SchemaIssue[] {
+  const long = longString(entry, MAX_FIELD_LENGTH);
+  return long === undefined ? validateEntry(entry) : [{ path: long, message: `is longer than ${MAX_FIELD_LENGTH} characters` }];
+}
 
 /**
  * JSON pointer for a problem location, e.g. `/runtimes/python-3.11/1.3.1/checksum`; keys from the
@@ -102,7 +126,7 @@ function parseSection(value: Record<string, unknown>, section: RegistrySection, 
     for (const [version, entry, at] of versions) {
       // Under a key that is no version the entry cannot be used whatever it holds: one problem, not ten.
       const issues = isSemver(version)
-        ? validateEntry(entry)
+        ? checkEntry(entry)
         : [{ path: '', message: `version key "${showKey(version)}" is not a semantic version (X.Y.Z, at most ${MAX_VERSION_LENGTH} characters)` }];
       if (isSemver(version) && isObject(entry) && entry.version !== version && !issues.some((i) => i.path === 'version')) {
         issues.push({ path: 'version', message: `is "${showKey(String(entry.version))}" but the entry is listed under "${version}"` });

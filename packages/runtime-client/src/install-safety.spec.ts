@@ -126,3 +126,13 @@ describe('download bounds', () => {
     expect(err.message).toBe('package file /dev/zero is not a regular file');
   });
 });
+
+describe('remove and verify in a folder that is not there', () => {
+  it.each([['a missing folder', ['missing', 'rt']], ['a folder below a file', ['file', 'rt']]])('say "not installed" for %s, without making a lock file', async (_label, parts) => {
+    const root = await testdir({ file: 'x' });
+    const dir = join(root, ...parts);
+    await expect(removeRuntime(dir, 'py', '1.0.0')).rejects.toThrowError(`py@1.0.0 is not installed in ${dir}`);
+    await expect(verifyRuntime(dir, 'py', '1.0.0')).rejects.toThrowError(`py@1.0.0 is not installed in ${dir}`);
+    expect((await readdir(root)).sort()).toEqual(['file']);
+  });
+});

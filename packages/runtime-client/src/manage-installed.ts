@@ -1,4 +1,5 @@
 import { lstat, readdir } from 'node:fs/promises';
+import { mapFsError } from '@runway/atomic-write';
 import { UserError } from '@runway/errors';
 import { withInstallLock } from './install-lock';
 import { checkReceiptFor, compareTrees, describeTree, readReceipt, type InstallReceipt } from './install-receipt';
@@ -28,19 +29,24 @@ async function installedFolder(dir: string, name: string, version: string): Prom
  * or with another pair's receipt is refused and left alone.
  */
 export async function removeRuntime(dir: string, name: string, version: string): Promise<string> {
-  checkInstallTarget(name, version);
-  return withInstallLock(dir, name, async () => {
-    const path = await installedFolder(dir, name, version);
-    const receipt = await readReceipt(path);
-    if (!receipt) {
-      throw new UserError(`${path} has no install receipt: runway did not install it (or the install was interrupted), so it does not remove it`, {
-        hint: `"runway runtime install ${name}@${version}" replaces an interrupted install; otherwise delete the folder yourself`,
-      });
-    }
-    checkReceiptFor(path, receipt, name, version, 'removed');
-    await discardFolder(dir, name, path);
-    return path;
-  });
+  // Checked before the lock too: no lock file is made in a folder that holds nothing (or is none).
+  await installedFolder(dir, name, version);
+  try {
+    return await withInstallLock(dir, name, async () => {
+      const path = await installedFolder(dir, name, version);
+      const receipt = await readReceipt(path);
+      if (!receipt) {
+        throw new UserError(`${path} has no install receipt: runway did not install it (or the install was interrupted), so it does not remove it`, {
+          hint: `"runway runtime install ${name}@${version}" replaces an interrupted install; otherwise delete the folder yourself`,
+        });
+      }
+      checkReceiptFor(path, receipt, name, version, 'removed');
+      await discardFolder(dir, name, path);
+      return path;
+    });
+  } catch (err) {
+    throw mapFsError(err, `remove ${name}@${version} from ${dir}`);
+  }
 }
 
 export interface VerifyResult {

@@ -22,6 +22,14 @@ describe('httpGet', () => {
     expect(storage.requests[0].headers.accept).toBe('application/octet-stream');
   });
 
+  it.each([
+    ['an invalid address', 'http://[::1', /redirects to an invalid address "http:\/\/\[::1"/],
+    ['a local file', 'file:///etc/passwd', /redirects to unsupported protocol file:/],
+  ])('refuses a redirect to %s as a UserError', async (_label, location, message) => {
+    const server = await httpServer((_req, res) => void res.writeHead(302, { Location: location }).end());
+    await expect(httpGet(`${server.url}/x`, { timeoutMs: 2000 })).rejects.toThrowError(message);
+  });
+
   it('gives up on a redirect loop', async () => {
     const server = await httpServer((_req, res) => void res.writeHead(302, { Location: '/again' }).end());
     await expect(httpGet(`${server.url}/loop`, { timeoutMs: 2000 })).rejects.toThrowError(/redirects more than 5 times/);

@@ -49,9 +49,14 @@ export interface HttpGetOptions {
  * a GitHub asset redirects to a storage host that must not see the token.
  */
 export function followRedirect(from: string, location: string, headers: Record<string, string>): { url: string; headers: Record<string, string> } {
-  const next = new URL(location, from);
+  let next: URL;
+  try {
+    next = new URL(location, from);
+  } catch {
+    throw new UserError(`${displayUrl(from)} redirects to an invalid address "${escapeText(location, 200)}"`);
+  }
   if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-    throw new UserError(`${displayUrl(from)} redirects to unsupported protocol ${next.protocol}`);
+    throw new UserError(`${displayUrl(from)} redirects to unsupported protocol ${escapeText(next.protocol, 50)}`);
   }
   if (next.origin === new URL(from).origin) return { url: next.href, headers };
   const kept = Object.fromEntries(Object.entries(headers).filter(([name]) => !['authorization', 'cookie'].includes(name.toLowerCase())));
