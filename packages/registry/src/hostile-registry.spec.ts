@@ -17,6 +17,7 @@ describe('parseRegistry on hostile input', () => {
     ['an entry field nested 10,000 deep', registryText(`{"py": {"1.0.0": ${JSON.stringify(entry('1.0.0')).slice(0, -1)}, "x": ${'['.repeat(10_000)}${']'.repeat(10_000)}}}}`)],
     ['a top-level field nested 100,000 deep', `{"x": ${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}, ${registryText('{}').slice(1)}`],
     ['nesting inside a string that lies about its quotes', registryText(`{"py": {"1.0.0": {"description": "\\"[[[", "x": ${'['.repeat(65)}${']'.repeat(65)}}}}`)],
+    ['nesting after a string ending in an escaped backslash', registryText(`{"py": {"1.0.0": {"description": "ends in \\\\\\\\", "x": ${'['.repeat(65)}${']'.repeat(65)}}}}`)],
   ])('refuses %s as a UserError, never a stack overflow', (_label, text) => {
     expect(() => parseRegistry(text, 'r.json')).toThrowError(UserError);
     expect(() => parseRegistry(text, 'r.json')).toThrowError(/^r\.json:1:\d+: registry is nested more than 64 levels deep$/);

@@ -59,14 +59,21 @@ function lineAndColumn(text: string, position: number): { line: number; column: 
  */
 function depthExceededAt(text: string, max: number): number {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++; // a backslash escapes the next character, a quote included
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
+    if (c === 0x22) {
+      // Jump over the string (most of a registry) to its closing quote: one not escaped by an odd
+      // number of backslashes. An unterminated string is left for JSON.parse to report.
+      let end = i;
+      for (;;) {
+        end = text.indexOf('"', end + 1);
+        if (end < 0) return -1;
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
+        if (slashes % 2 === 0) break;
+      }
+      i = end;
+    } else if (c === 0x5b || c === 0x7b) {
       if (++depth > max) return i;
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
