@@ -6,3 +6,5 @@ export { planImagePublish, type ImagePublishInput, type ImagePublishPlan, type P
 export { projectReleaseTag, decideReleaseForRef, type RefDecision } from './project-release-tag';
 export { umbrellaTrigger, isOverridableTag, decideUmbrellaPublication, DEFAULT_OVERRIDABLE_TAGS, type UmbrellaTrigger, type ExistingUmbrella, type UmbrellaPublicationInput, type UmbrellaPublication } from './umbrella-tags';
 export { planRetag, type RetagPlan } from './retag-plan';
+export { classifyVersionStep, previousStable, type VersionStep, type CoreStep } from './version-step';
+export { decideLatest, movingTagTargets, type LatestDecision, type LatestDecisionInput } from './latest-decision';
