@@ -1,3 +1,4 @@
+import { UserError } from '@runway/errors';
 import { classifyVersionStep, type VersionStep } from '@runway/release-policy';
 import { findLink, findRelease, hasEntries, parseChangelog } from './parse-changelog';
 
@@ -101,4 +102,15 @@ function upgradeProblems(input: ChangelogGateInput, step: VersionStep): GateProb
 export function mentionsVersion(text: string, version: string): boolean {
   const escaped = version.replace(/\./g, '\\.');
   return new RegExp(`(?<![0-9A-Za-z.])v?${escaped}(?![0-9]|\\.[0-9]|-[0-9A-Za-z])`).test(text);
+}
+
+/**
+ * Pure: one `UserError` listing every gate problem (file:line, what, fix), for the release or
+ * the CLI to throw before anything is published.
+ */
+export function changelogGateError(version: string, problems: readonly GateProblem[]): UserError {
+  const list = problems.map((p, i) => `  ${i + 1}. ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}\n     fix: ${p.fix}`).join('\n');
+  return new UserError(`the changelog gate refuses the stable release ${version}: ${problems.length} problem(s)\n${list}`, {
+    hint: 'fix the problems above, commit, and release again (the gate reads the files of the release commit)',
+  });
 }

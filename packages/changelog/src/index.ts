@@ -1,5 +1,5 @@
 export { parseChangelog, releaseNotes, findRelease, findLink, hasEntries, isIsoDate, type Changelog, type ChangelogSection, type ChangelogLink, type ChangelogProblem } from './parse-changelog';
-export { checkChangelogGate, mentionsVersion, type ChangelogGateInput, type GateFile, type GateProblem } from './changelog-gate';
+export { checkChangelogGate, changelogGateError, mentionsVersion, type ChangelogGateInput, type GateFile, type GateProblem } from './changelog-gate';
 export { releaseChangelog, type ReleaseChangelogOptions, type ReleasedChangelog } from './release-changelog';
 export {
   normalizeChangelogGateConfig, gateFilesFor, DEFAULT_CHANGELOG_GATE, CHANGELOG_GATE_SCOPES,

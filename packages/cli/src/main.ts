@@ -10,6 +10,7 @@ const commandGroups: Record<string, { summary: string; load: () => Promise<Comma
   release: { summary: 'maintainer helpers for releases (tag a runtime release)', load: () => import('./commands/release') },
   'image-tags': { summary: 'compute the channel tags of a runenv image for a git ref', load: () => import('./commands/image-tags') },
   image: { summary: 'manage published runenv images (retag for rollback)', load: () => import('./commands/image') },
+  changelog: { summary: 'release the changelog, check the changelog gate, print release notes', load: () => import('./commands/changelog') },
 };
 
 /** Runs the CLI and resolves to the process exit code. User errors print without stack traces. */
