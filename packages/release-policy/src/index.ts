@@ -8,3 +8,4 @@ export { umbrellaTrigger, isOverridableTag, decideUmbrellaPublication, DEFAULT_O
 export { planRetag, type RetagPlan } from './retag-plan';
 export { classifyVersionStep, previousStable, type VersionStep, type CoreStep } from './version-step';
 export { decideLatest, movingTagTargets, type LatestDecision, type LatestDecisionInput } from './latest-decision';
+export { isSignatureRequired, normalizeTagSigningPolicy, DEFAULT_TAG_SIGNING_POLICY, type TagSigningPolicy, type TagSigningPolicyInput, type SignatureRequirement } from './tag-signing-policy';
