@@ -9,3 +9,4 @@ export { planRetag, type RetagPlan } from './retag-plan';
 export { classifyVersionStep, previousStable, type VersionStep, type CoreStep } from './version-step';
 export { decideLatest, movingTagTargets, type LatestDecision, type LatestDecisionInput } from './latest-decision';
 export { isSignatureRequired, normalizeTagSigningPolicy, DEFAULT_TAG_SIGNING_POLICY, type TagSigningPolicy, type TagSigningPolicyInput, type SignatureRequirement } from './tag-signing-policy';
+export { planDeprecation, deprecationBanner, withDeprecationBanner, type DeprecationRequest, type DeprecationState, type DeprecationPlan, type DeprecatedEntry, type ImageState, type ImageTagMove } from './deprecation-plan';
