@@ -80,6 +80,14 @@ describe('planDeprecation', () => {
     expect(p.imageMoves.map((m) => m.tag)).toEqual(['1.3', '1', 'latest']);
   });
 
+  it('deprecates an image-only payload (no registry entry): banner and image tags', () => {
+    const tool: ImageState = { project: 'tool', repository: 'r/runenv-tool', tags: { '1.2.0': digest(1), '1.3.0': digest(3), '1.3': digest(3), 1: digest(3), latest: digest(3) } };
+    const p = plan({ target: 'tool@1.3.0', use: '1.2.0' }, { images: [tool] });
+    expect(p).toMatchObject({ entries: [], notes: [{ tag: 'tool@1.3.0' }] });
+    expect(p.registry.payloads).toEqual(registry().payloads);
+    expect(p.imageMoves.map((m) => [m.tag, m.to])).toEqual([['1.3', digest(1)], ['1', digest(1)], ['latest', digest(1)]]);
+  });
+
   it('re-deprecating with another reason updates the entry (and the banner text)', () => {
     const first = plan({});
     const second = plan({ reason: 'data loss on upgrade' }, { registry: first.registry });
@@ -91,11 +99,13 @@ describe('planDeprecation', () => {
     ['replacement not published', { use: '1.2.5' }, {}, 'cannot point python@1.3.0 users to 1.2.5: python@1.2.5 is not published'],
     ['replacement deprecated', { target: 'python-3.11@1.3.0', use: '1.1.0' }, {}, 'python-3.11@1.1.0 is deprecated itself'],
     ['deprecating with itself', { use: 'python@1.3.0' }, {}, 'cannot deprecate python@1.3.0 in favour of itself'],
-    ['target not published', { target: 'python@2.0.0' }, {}, 'python@2.0.0 is not in the registry, so python@2.0.0 cannot be deprecated'],
+    ['target not published', { target: 'python@2.0.0' }, {}, 'python@2.0.0 is neither in the registry nor an image tag, so python@2.0.0 cannot be deprecated'],
+    ['image-only payload without the replacement image', { target: 'tool@1.3.0', use: '1.2.5' }, { images: [{ project: 'tool', repository: 'r/runenv-tool', tags: { '1.3.0': digest(3) } }] }, 'r/runenv-tool:1.2.5 is not published'],
     ['replacement of another project', { use: 'node@1.2.0' }, {}, 'the replacement node@1.2.0 is not a version of python'],
     ['prerelease replacement', { use: '1.3.0-rc.1' }, {}, '"1.3.0-rc.1" is a prerelease'],
     ['malformed target', { target: '1.3.0' }, {}, '"1.3.0" is neither <name>@X.Y.Z nor vX.Y.Z'],
     ['bad version', { target: 'python@1.3' }, {}, 'version "1.3" has 2 numeric parts'],
+    ['bad project name', { target: '__proto__@1.3.0' }, {}, '"__proto__" is not a project name'],
     ['empty reason', { reason: ' \n ' }, {}, 'a deprecation needs a reason'],
     ['umbrella without its project list', { target: 'v1.3.0', use: '1.2.0' }, {}, 'the projects of the umbrella release v1.3.0 are not known'],
     ['umbrella project without the replacement', { target: 'v1.3.0', use: '1.2.1' }, { umbrellaProjects: ['python', 'node'] }, 'node@1.2.1 is not published'],

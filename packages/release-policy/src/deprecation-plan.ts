@@ -1,6 +1,8 @@
 import { UserError } from '@runway/errors';
+import { isValidName } from '@runway/manifest';
 import { deprecateEntry, isDeprecated, type Registry, type RegistrySection } from '@runway/registry';
 import { movingTagTargets } from './latest-decision';
+import { ownValue } from './own-value';
 import { describeSemverProblem, formatSemver, isStable, parseSemver } from './semver';
 
 /** `runway deprecate <target> --use <version> --reason "…"`, as typed. */
@@ -98,9 +100,19 @@ export function planDeprecation(request: DeprecationRequest, state: DeprecationS
   let registry = state.registry;
   const entries: DeprecatedEntry[] = [];
   for (const name of projects) {
-    const section = sectionOf(state.registry, name, target.version, request.target);
-    const versions = state.registry[section]?.[name] ?? {};
-    const replacementEntry = versions[replacement];
+    const section = sectionOf(state.registry, name, target.version);
+    if (section === undefined) {
+      // An image-only payload has no registry entry: its image tags are what was published.
+      const images = (state.images ?? []).filter((i) => i.project === name && ownValue(i.tags, target.version) !== undefined);
+      if (images.length === 0) {
+        throw new UserError(`${name}@${target.version} is neither in the registry nor an image tag, so ${request.target} cannot be deprecated`, { hint: 'deprecate a published version (runway runtime list shows them)' });
+      }
+      const without = images.find((i) => ownValue(i.tags, replacement) === undefined);
+      if (without) throw new UserError(`cannot point ${name}@${target.version} users to ${replacement}: ${without.repository}:${replacement} is not published`, { hint: `use a version ${without.repository} has` });
+      continue;
+    }
+    const versions = ownValue(state.registry[section], name) ?? {};
+    const replacementEntry = ownValue(versions, replacement);
     if (!replacementEntry) {
       throw new UserError(`cannot point ${name}@${target.version} users to ${replacement}: ${name}@${replacement} is not published`, { hint: `use a published version of ${name}: ${Object.keys(versions).join(', ')}` });
     }
@@ -125,7 +137,7 @@ export function planDeprecation(request: DeprecationRequest, state: DeprecationS
 
 /** The moving tags of one image that point at the deprecated version's image, and where they go. */
 function aliasMoves(image: ImageState, version: string, replacement: string, deprecated: string[]): ImageTagMove[] {
-  const deprecatedDigest = image.tags[version];
+  const deprecatedDigest = ownValue(image.tags, version);
   if (deprecatedDigest === undefined) return [];
   const published = Object.keys(image.tags).filter((t) => { const v = parseSemver(t); return v !== undefined && isStable(v); });
   const targets = movingTagTargets(published, [...deprecated, version]);
@@ -137,7 +149,7 @@ function aliasMoves(image: ImageState, version: string, replacement: string, dep
     const from = image.tags[tag];
     if (from !== deprecatedDigest) continue;
     const toVersion = targets[tag] ?? replacement;
-    const to = image.tags[toVersion];
+    const to = ownValue(image.tags, toVersion);
     if (to === undefined) {
       throw new UserError(`${image.repository}:${tag} points at the image of ${version}, but ${image.repository} has no tag ${toVersion} to move it to`, { hint: `publish the image of ${toVersion}, or move ${tag} by hand with runway image retag` });
     }
@@ -152,7 +164,7 @@ function isMovingTag(tag: string): boolean {
 }
 
 function deprecatedVersions(registry: Registry, project: string): string[] {
-  const versions = registry.payloads?.[project] ?? registry.runtimes[project] ?? {};
+  const versions = ownValue(registry.payloads, project) ?? ownValue(registry.runtimes, project) ?? {};
   return Object.entries(versions).filter(([, e]) => isDeprecated(e)).map(([v]) => v);
 }
 
@@ -168,11 +180,12 @@ function markDeprecated(registry: Registry, section: RegistrySection, name: stri
   return marked === view ? registry : { ...registry, updated_at: marked.updated_at, payloads: marked.runtimes };
 }
 
-function sectionOf(registry: Registry, name: string, version: string, target: string): RegistrySection {
-  if (registry.runtimes[name]?.[version]) return 'runtimes';
-  if (registry.payloads?.[name]?.[version]) return 'payloads';
-  throw new UserError(`${name}@${version} is not in the registry, so ${target} cannot be deprecated`, { hint: 'deprecate a published version (runway runtime list shows them)' });
+function sectionOf(registry: Registry, name: string, version: string): RegistrySection | undefined {
+  if (ownValue(registry.runtimes[name], version)) return 'runtimes';
+  if (ownValue(registry.payloads?.[name], version)) return 'payloads';
+  return undefined;
 }
+
 
 function umbrellaProjects(target: string, state: DeprecationState): readonly string[] {
   if (!state.umbrellaProjects?.length) {
@@ -186,6 +199,9 @@ function parseTarget(text: string): { project?: string; version: string } {
   const project = at > 0 ? text.slice(0, at) : undefined;
   if (project === undefined && !text.startsWith('v')) {
     throw new UserError(`"${text}" is neither <name>@X.Y.Z nor vX.Y.Z`, { hint: 'e.g. runway deprecate python-3.11@1.2.3 --use 1.2.2, or runway deprecate v1.2.3 --use 1.2.2', exitCode: 2 });
+  }
+  if (project !== undefined && !isValidName(project)) {
+    throw new UserError(`"${project}" is not a project name`, { hint: 'names use lowercase letters, digits, "." and "-", e.g. python-3.11@1.2.3', exitCode: 2 });
   }
   return { project, version: stableVersion(project === undefined ? text.slice(1) : text.slice(at + 1), text) };
 }

@@ -162,6 +162,20 @@ describe('planPromotion', () => {
     ]);
   });
 
+  it('takes an image-only payload RC\'s "Latest" from its image versions (a hotfix does not take it)', () => {
+    const f = facts();
+    f.rcTag = 'python@1.2.1-rc.1';
+    f.rc.releaseCommit = undefined;
+    f.rc.verification = { ...f.rc.verification!, tag: 'python@1.2.1-rc.1', assets: undefined };
+    f.rc.checksums!.files = {};
+    f.rc.assets = [{ name: 'SHA256SUMS', sha256: hex('1'), size: 5 }];
+    f.rc.projects = [];
+    f.target.images[IMAGE] = { '1.2.0': digest('8'), '1.3.0': digest('7'), '1.2': digest('8'), '1.3': digest('7'), 1: digest('7'), latest: digest('7') };
+    const plan = planPromotion(f);
+    if (plan.kind !== 'planned') throw new Error(JSON.stringify(plan));
+    expect(plan.actions.map(summary)).toEqual(['tag python@1.2.1 → c', 'release python@1.2.1 → c from python@1.2.1-rc.1: SHA256SUMS', 'image 1.2.1 → 9', 'image 1.2 → 9 (was 8)']);
+  });
+
   it.each<[string, (f: PromotionFacts) => void, string[]]>([
     ['RC tag missing', (f) => { f.rc.commit = undefined; }, ['the RC tag v1.3.0-rc.2 does not exist', 'the validation record is for v1.3.0-rc.2 at cccccccccccc, not v1.3.0-rc.2 at (missing)']],
     ['RC not released', (f) => { f.rc.release = undefined; }, ['v1.3.0-rc.2 was not released']],

@@ -1,6 +1,7 @@
 import { UserError } from '@runway/errors';
 import { isDeprecated, type Registry, type RegistryEntry, type RegistrySection } from '@runway/registry';
 import { decideLatest } from './latest-decision';
+import { ownValue } from './own-value';
 import { describeSemverProblem, isStable, parseSemver } from './semver';
 import { DEFAULT_TAG_SIGNING_POLICY, isSignatureRequired, type TagSigningPolicy } from './tag-signing-policy';
 
@@ -106,8 +107,6 @@ export type PromotionPlan =
 
 /** Files that describe the other assets: never listed in SHA256SUMS themselves. */
 const isChecksumFile = (name: string) => name.startsWith('SHA256SUMS');
-const own = <T>(record: Record<string, T> | undefined, key: string): T | undefined =>
-  record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 
 /**
  * Pure: plans `runway promote <rc tag>`. Every check runs first and all failures are reported
@@ -147,15 +146,15 @@ export function planPromotion(facts: PromotionFacts, options: { signing?: TagSig
       const asset = assets.get(name);
       if (!asset) refuse(`${rcTag} lacks ${name}, which its SHA256SUMS lists`, 'the RC release was altered: release and validate a new RC');
       else if (asset.sha256 !== sha256) refuse(`${rcTag}'s ${name} has sha256 ${asset.sha256}, but SHA256SUMS says ${sha256}`, 'the RC asset changed after release: release and validate a new RC');
-      const tested = own(record?.assets, name);
+      const tested = ownValue(record?.assets, name);
       if (record?.passed && tested !== undefined && tested !== sha256) refuse(`${name} was validated with sha256 ${tested}, but SHA256SUMS says ${sha256}`, `validate ${rcTag} again`);
     }
     for (const asset of rc.assets) {
-      if (!isChecksumFile(asset.name) && own(sums.files, asset.name) === undefined) refuse(`${rcTag}'s ${asset.name} is not listed in SHA256SUMS`, 'the RC release was altered: release and validate a new RC');
+      if (!isChecksumFile(asset.name) && ownValue(sums.files, asset.name) === undefined) refuse(`${rcTag}'s ${asset.name} is not listed in SHA256SUMS`, 'the RC release was altered: release and validate a new RC');
     }
   }
   for (const image of rc.images) {
-    const validated = own(record?.images, image.repository);
+    const validated = ownValue(record?.images, image.repository);
     if (image.digest === undefined) refuse(`${image.repository}:${rcTag.slice(rcTag.lastIndexOf('@') + 1).replace(/^v/, '')} no longer exists`, 'release and validate a new RC');
     else if (record?.passed && validated === undefined) refuse(`${image.repository} was not part of the validation of ${rcTag}`, `run "runway release validate ${rcTag}" again`);
     else if (validated !== undefined && validated !== image.digest) refuse(`${image.repository}'s RC tag now has digest ${image.digest}, but ${validated} was validated`, 'the RC image tag was moved: release and validate a new RC');
@@ -166,14 +165,14 @@ export function planPromotion(facts: PromotionFacts, options: { signing?: TagSig
   const commit = rc.commit ?? '';
   const releaseCommit = rc.releaseCommit ?? commit;
   const tagAt = (tag: string, at: string) => {
-    const existing = own(target.tags, tag);
+    const existing = ownValue(target.tags, tag);
     if (existing !== undefined && existing !== at) refuse(`${tag} already exists at ${existing.slice(0, 12)}, not at ${at.slice(0, 12)}`, 'a published version is immutable: promote a new RC to a higher version');
     return existing === undefined;
   };
   const projectTag = (name: string) => `${name}@${version}`;
   const releaseFiles = (names: string[]) => names.map((n) => assets.get(n)).filter((a): a is ReleaseFile => a !== undefined);
   const releaseMissing = (tag: string, files: ReleaseFile[]) => {
-    const existing = own(target.releases, tag);
+    const existing = ownValue(target.releases, tag);
     if (!existing || existing.draft) return true;
     const same = existing.assets.length === files.length && files.every((f) => existing.assets.some((e) => e.name === f.name && e.sha256 === f.sha256));
     if (!same) refuse(`the release ${tag} already exists with other files`, 'a published version is immutable: promote a new RC to a higher version');
@@ -192,8 +191,8 @@ export function planPromotion(facts: PromotionFacts, options: { signing?: TagSig
   for (const p of rc.projects) {
     if (project !== undefined && p.name !== project) refuse(`${rcTag} lists the project ${p.name}`, `a project RC releases only ${project}`);
     const stable = stableEntry(p, { rcTag, stableTag: projectTag(p.name), version, sums: sums?.files, assetUrl: target.assetUrl }, refuse);
-    const existing = own(target.registry[p.section], p.name);
-    const published = own(existing, version);
+    const existing = ownValue(target.registry[p.section], p.name);
+    const published = ownValue(existing, version);
     if (published && published.checksum !== stable?.checksum) refuse(`${p.name}@${version} is already in the registry with checksum ${published.checksum}`, 'a published version is immutable: promote a new RC to a higher version');
     if (!published && stable) entries.push({ section: p.section, name: p.name, entry: stable });
     for (const file of p.files) if (!assets.has(file)) refuse(`${rcTag} lacks ${file} of ${p.name}`, 'the RC release was altered: release and validate a new RC');
@@ -206,17 +205,21 @@ export function planPromotion(facts: PromotionFacts, options: { signing?: TagSig
     }
   }
   if (releaseMissing(stableTag, rc.assets)) {
-    const stream = project === undefined ? target.umbrella : registryStream(target.registry, rc.projects[0]);
+    // A project RC of an image-only payload has no registry entry: its image's versions are its stream.
+    const image = rc.images[0];
+    const stream = project === undefined ? target.umbrella
+      : rc.projects[0] || !image ? registryStream(target.registry, rc.projects[0])
+        : imageStream(target.images[image.repository] ?? {}, target.registry, image.project);
     actions.push({ kind: 'publish-release', tag: stableTag, commit, from: rcTag, assets: rc.assets, makeLatest: decideLatest({ version, ...stream }).latest });
   }
   for (const image of rc.images) {
     if (image.digest === undefined) continue;
     const current = target.images[image.repository] ?? {};
-    const existing = own(current, version);
+    const existing = ownValue(current, version);
     if (existing !== undefined && existing !== image.digest) refuse(`${image.repository}:${version} already exists with digest ${existing}`, 'a published version is immutable: promote a new RC to a higher version');
     const stream = imageStream(current, target.registry, image.project);
     for (const tag of [version, ...decideLatest({ version, ...stream }).movingTags]) {
-      const from = own(current, tag);
+      const from = ownValue(current, tag);
       if (from !== image.digest) actions.push({ kind: 'point-image-tag', repository: image.repository, tag, digest: image.digest, ...(from !== undefined && { from }) });
     }
   }
@@ -255,7 +258,7 @@ function stableEntry(
     refuse(`the RC's registry entry of ${p.name} does not download one of its files from the ${at.rcTag} release (${p.entry.download_url})`, 'release a new RC: its registry file must point at its own assets');
     return undefined;
   }
-  const listed = own(at.sums, file);
+  const listed = ownValue(at.sums, file);
   if (listed !== undefined && p.entry.checksum !== `sha256:${listed}`) {
     refuse(`the RC's registry entry of ${p.name} has checksum ${p.entry.checksum}, but SHA256SUMS lists ${file} as ${listed}`, 'the RC registry file and its assets disagree: release and validate a new RC');
     return undefined;
@@ -273,12 +276,12 @@ function repointUrls(value: unknown, moves: Map<string, { url: string }>): unkno
 
 /** A project's published and deprecated versions, from the registry. */
 function registryStream(registry: Registry, p: RcProject | undefined): { published: string[]; deprecated: string[] } {
-  const versions = p ? own(registry[p.section], p.name) ?? {} : {};
+  const versions = p ? ownValue(registry[p.section], p.name) ?? {} : {};
   return { published: Object.keys(versions), deprecated: Object.keys(versions).filter((v) => isDeprecated(versions[v])) };
 }
 
 /** An image's stable versions (its `X.Y.Z` tags) and those its payload's registry entries deprecate. */
 function imageStream(tags: Record<string, string>, registry: Registry, project: string): { published: string[]; deprecated: string[] } {
-  const versions = own(registry.payloads, project) ?? {};
+  const versions = ownValue(registry.payloads, project) ?? {};
   return { published: Object.keys(tags), deprecated: Object.keys(versions).filter((v) => isDeprecated(versions[v])) };
 }
