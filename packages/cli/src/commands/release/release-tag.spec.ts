@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { testdir } from '@runway/test-utils';
 import { main } from '../../main';
 
+// Identity for the spec's own commits. The command's git calls run in-process with this process's
+// environment, so repo() also records an identity in each clone: a fresh machine has none.
 const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x.invalid' };
 
 const runtime = (version: string) => ({
@@ -21,6 +23,8 @@ async function repo(version = '1.2.0') {
   const dir = await testdir(runtime(version));
   const git = async (args: string[], cwd = dir) => String((await execa('git', args, { cwd, env })).stdout);
   await git(['init', '-q', '-b', 'main']);
+  await git(['config', 'user.name', 'Runway Test']);
+  await git(['config', 'user.email', 'test@runway.invalid']);
   await git(['add', '-A']);
   await git(['commit', '-q', '-m', 'initial']);
   await git(['remote', 'add', 'origin', origin]);
