@@ -115,6 +115,21 @@ describe('runway release tag (real git, bare origin)', () => {
     expect(await git(['tag'])).toBe('');
   });
 
+  it('maps environment mistakes to what, where and how to fix, exit 1, no stack trace', async () => {
+    const { dir, git } = await repo();
+    await git(['remote', 'remove', 'origin']);
+    const noRemote = await runway(dir, ['release', 'tag', 'py', '--yes']);
+    expect(noRemote.code).toBe(1);
+    expect(noRemote.err).toContain('cannot reach the remote "origin": "git ls-remote --symref origin HEAD" failed');
+    expect(noRemote.err).toContain("fatal: 'origin' does not appear to be a git repository");
+    expect(noRemote.err).toContain('fix: check "git remote -v"');
+
+    const notARepo = await runway(await testdir(), ['release', 'tag', 'py', '--yes']);
+    expect(notARepo.code).toBe(1);
+    expect(notARepo.err).toContain('is not inside a git repository');
+    for (const run of [noRemote, notARepo]) expect(run.err).not.toMatch(/internal error|\n\s+at /);
+  });
+
   it('names an unknown runtime with a usage exit code', async () => {
     const { dir } = await repo();
     const run = await runway(dir, ['release', 'tag', 'nope', '--yes']);
