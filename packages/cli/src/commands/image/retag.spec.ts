@@ -7,7 +7,7 @@ import { createDockerApi, createRegistryClient, dockerTestSettings, packBuildCon
 
 const docker = dockerTestSettings();
 
-describe.runIf(docker)('runway image retag (real registry)', () => {
+describe.runIf(docker)('runway image retag (real registry; skipped only outside CI without the Docker test services)', () => {
   const s = docker!;
 
   /** Builds an image whose content names `version` and pushes it under each tag. */
