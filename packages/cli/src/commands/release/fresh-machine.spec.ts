@@ -51,6 +51,18 @@ describe('on a fresh machine (empty HOME, no git identity)', () => {
     expect(await git(['rev-parse', 'py@1.2.0^{commit}'], origin)).toBe(await git(['rev-parse', 'HEAD']));
   });
 
+  it('without git installed, runway release tag and image-tags say how to install it, exit 1', async () => {
+    const { dir } = await repo();
+    const env = { ...(await freshEnv()), PATH: await testdir() };
+    const runway = (args: string[]) => execa(process.execPath, [join(REPO_ROOT, 'packages', 'cli', 'bin', 'runway.js'), ...args], { cwd: dir, env, extendEnv: false, reject: false });
+    for (const run of [await runway(['release', 'tag', 'py', '--yes']), await runway(['image-tags', '--ref', 'refs/tags/v1.0.0', '--sha', 'a'.repeat(40)])]) {
+      expect(run.exitCode, run.stderr).toBe(1);
+      expect(run.stderr).toContain('git could not be started');
+      expect(run.stderr).toContain('install git and make sure it is on PATH');
+      expect(run.stderr).not.toMatch(/internal error|\n\s+at /);
+    }
+  });
+
   // The README's test command on a newcomer's machine: this spec once failed there only.
   it('the release-tag spec passes, every test run', { timeout: 300_000 }, async () => {
     const report = join(await testdir(), 'report.json');
