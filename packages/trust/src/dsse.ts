@@ -1,7 +1,7 @@
 import { sign, verify } from 'node:crypto';
 import { UserError } from '@runway/errors';
 import { decodeBase64, encodeBase64, toBytes } from './bytes';
-import { isObject } from './json';
+import { isObject, parseJsonObject } from './json';
 import type { SigningKey } from './private-key';
 import type { PublicKey } from './public-key';
 import { quoteUntrusted, type SignatureFailure } from './signature-check';
@@ -66,17 +66,10 @@ export function serializeEnvelope(envelope: DsseEnvelope): string {
  * Throws `UserError` naming `source`.
  */
 export function parseEnvelope(input: Uint8Array | string, source = 'DSSE envelope'): DsseEnvelope {
-  const bytes = toBytes(input);
   const bad = (why: string) => new UserError(`${source} is not a valid DSSE envelope: ${why}`);
-  if (bytes.length > MAX_ENVELOPE_BYTES) throw bad(`over ${MAX_ENVELOPE_BYTES} bytes`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    throw bad('not JSON');
-  }
-  if (!isObject(doc)) throw bad('not a JSON object');
-  const { payloadType, payload, signatures } = doc;
+  const parsed = parseJsonObject(input, MAX_ENVELOPE_BYTES);
+  if ('problem' in parsed) throw bad(parsed.problem);
+  const { payloadType, payload, signatures } = parsed.value;
   if (typeof payloadType !== 'string' || payloadType === '') throw bad('"payloadType" is not a non-empty string');
   const body = typeof payload === 'string' ? decodeBase64(payload, { urlSafe: true }) : undefined;
   if (!body) throw bad('"payload" is not base64');

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatError, UserError } from '@runway/errors';
+import { formatError, InternalError, UserError } from '@runway/errors';
 import { testdir } from '@runway/test-utils';
 import { formatPrivateKey, parsePrivateKey, signingKeyFromKeyObject } from './private-key';
 import { allowedSignersLine, formatPublicKey, parsePublicKeys } from './public-key';
@@ -118,8 +118,8 @@ describe('OpenSSH Ed25519 keys', () => {
 
   it('signingKeyFromKeyObject refuses anything but an Ed25519 private key', () => {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-    expect(() => signingKeyFromKeyObject(publicKey)).toThrow(TypeError);
-    expect(() => signingKeyFromKeyObject(generateKeyPairSync('x25519').privateKey)).toThrow(TypeError);
+    expect(() => signingKeyFromKeyObject(publicKey)).toThrow(InternalError);
+    expect(() => signingKeyFromKeyObject(generateKeyPairSync('x25519').privateKey)).toThrow(InternalError);
     expect(signingKeyFromKeyObject(privateKey).publicKey.keyId).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
   });
 });

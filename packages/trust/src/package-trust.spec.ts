@@ -4,7 +4,7 @@ import { checkPackageTrust } from './package-trust';
 import { buildProvenance } from './provenance';
 import { releaseTrustFiles, TRUST_FILES } from './release-trust-files';
 import { aProvenanceInput, sha256Of } from './testing/provenance-input';
-import { newKey } from './testing/tools';
+import { expectRefusal, newKey } from './testing/tools';
 
 const key = newKey();
 const input = aProvenanceInput();
@@ -48,11 +48,8 @@ describe('checkPackageTrust', () => {
     ['a signed statement that is not provenance', () => check({ provenanceEnvelope: envelopeLine('{"_type":"https://in-toto.io/Statement/v1"}') }), 'malformed-provenance', /not a Runway provenance statement/],
   ])('refuses %s', (_what, run, reason, message) => {
     const result = run();
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.reason).toBe(reason);
-    expect(result.message).toMatch(message);
-    expect(result.hint).toBeTruthy();
+    expectRefusal(result, reason, message);
+    expect(!result.ok && result.hint).toBeTruthy();
   });
 
   it('finds the envelope that names the package among several lines', () => {

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { UserError } from '@runway/errors';
+import { InternalError, UserError } from '@runway/errors';
 import { armor, dearmor } from './armor';
 import { KEY_TYPE, publicKeyFromBlob, publicKeyFromRaw, type PublicKey } from './public-key';
 import { SshReader, sshString, sshUint32, WireFormatError } from './ssh-wire';
@@ -20,7 +20,7 @@ const MAX_KEY_TEXT = 16 * 1024;
 /** The `SigningKey` of an Ed25519 private `KeyObject`; `comment` goes into the public key line. */
 export function signingKeyFromKeyObject(privateKey: KeyObject, comment = ''): SigningKey {
   if (privateKey.type !== 'private' || privateKey.asymmetricKeyType !== 'ed25519') {
-    throw new TypeError('signingKeyFromKeyObject needs an Ed25519 private key');
+    throw new InternalError('signingKeyFromKeyObject needs an Ed25519 private key');
   }
   const raw = Buffer.from(createPublicKey(privateKey).export({ format: 'jwk' }).x as string, 'base64url');
   return { publicKey: publicKeyFromRaw(raw, comment), privateKey };

@@ -1,6 +1,5 @@
 import { UserError } from '@runway/errors';
-import { toBytes } from './bytes';
-import { isObject, isPlainText } from './json';
+import { isObject, isPlainText, parseJsonObject } from './json';
 import { assetNameProblem } from './sha256sums';
 
 /** in-toto Statement v1 (github.com/in-toto/attestation, spec/v1/statement.md). */
@@ -133,16 +132,10 @@ export function buildProvenance(input: ProvenanceInput): string {
  * consumers. Call it only on a payload whose envelope verified. Throws `UserError` naming `source`.
  */
 export function parseProvenance(payload: Uint8Array | string, source = 'provenance'): Provenance {
-  const bytes = toBytes(payload);
   const bad = (why: string) => new UserError(`${source} is not a Runway provenance statement: ${why}`);
-  if (bytes.length > MAX_STATEMENT_BYTES) throw bad(`over ${MAX_STATEMENT_BYTES} bytes`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    throw bad('not JSON');
-  }
-  if (!isObject(doc)) throw bad('not a JSON object');
+  const parsed = parseJsonObject(payload, MAX_STATEMENT_BYTES);
+  if ('problem' in parsed) throw bad(parsed.problem);
+  const doc = parsed.value;
   if (doc._type !== STATEMENT_TYPE) throw bad(`"_type" is not ${STATEMENT_TYPE}`);
   if (doc.predicateType !== SLSA_PROVENANCE_TYPE) throw bad(`"predicateType" is not ${SLSA_PROVENANCE_TYPE}`);
   const subjects = list(doc.subject, MAX_SUBJECTS, 'subject', bad).map((s, i) => {

@@ -4,7 +4,7 @@ import { signIndex } from './release-trust-files';
 import { checkIndex, nextIndexMetadata, readIndexMetadata } from './signed-index';
 import { formatPrivateKey } from './private-key';
 import { INDEX_NAMESPACE, signSshsig, SUMS_NAMESPACE } from './sshsig';
-import { newKey, sshKeygenVerify } from './testing/tools';
+import { expectRefusal, newKey, sshKeygenVerify } from './testing/tools';
 
 const NOW = new Date('2026-03-04T12:00:00Z');
 const DAY = 24 * 60 * 60;
@@ -51,7 +51,7 @@ describe('checkIndex', () => {
     checkIndex({ bytes, signature, pinnedKeys: [key.publicKey], lastSeenSerial: 4, now: NOW, ...overrides });
 
   it('accepts a signed, current, fresh index and says which key signed it', () => {
-    expect(check()).toEqual({ ok: true, serial: 5, expires: '2026-04-01T00:00:00Z', keyId: key.publicKey.keyId });
+    expect(check()).toEqual({ ok: true, serial: 5, expires: '2026-04-01T00:00:00Z', keyId: key.publicKey.keyId, document: JSON.parse(bytes.toString()) });
     expect(check({ lastSeenSerial: 5 }).ok).toBe(true);
     expect(check({ lastSeenSerial: undefined }).ok).toBe(true);
   });
@@ -94,11 +94,8 @@ describe('checkIndex', () => {
     ['an oversized index', () => check({ bytes: Buffer.alloc(64 * 1024 * 1024 + 1) }), 'malformed-index', /over 67108864 bytes/],
   ])('refuses %s', (_what, run, reason, message) => {
     const result = run();
-    expect(result.ok).toBe(false);
-    if (result.ok) return;
-    expect(result.reason).toBe(reason);
-    expect(result.message).toMatch(message);
-    expect(result.hint.length).toBeGreaterThan(20);
+    expectRefusal(result, reason, message);
+    expect(!result.ok && result.hint.length).toBeGreaterThan(20);
     for (const line of formatPrivateKey(key).split('\n').filter((l) => l && !l.startsWith('-----'))) expect(JSON.stringify(result)).not.toContain(line);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyTrustState, lastSeenSerial, parseTrustState, recordIndex, serializeTrustState } from './trust-state';
 
-const seen = (serial: number) => ({ serial, expires: '2026-06-01T00:00:00Z', keyId: 'SHA256:abc', seen_at: '2026-03-04T12:00:00Z' });
+const seen = (serial: number) => ({ serial, expires: '2026-06-01T00:00:00Z', key_id: 'SHA256:abc', seen_at: '2026-03-04T12:00:00Z' });
 
 describe('trust state', () => {
   it('remembers the highest serial per registry and round-trips through its file', () => {
@@ -25,7 +25,7 @@ describe('trust state', () => {
   });
 
   it('looks registry ids up without touching prototypes', () => {
-    const state = parseTrustState('{"version":1,"registries":{"__proto__":{"serial":2,"expires":"x","keyId":"k","seen_at":"t"}}}', 'trust.json');
+    const state = parseTrustState('{"version":1,"registries":{"__proto__":{"serial":2,"expires":"x","key_id":"k","seen_at":"t"}}}', 'trust.json');
     expect(lastSeenSerial(state, '__proto__')).toBe(2);
     expect(lastSeenSerial(state, 'constructor')).toBeUndefined();
     expect(lastSeenSerial(state, 'toString')).toBeUndefined();
@@ -34,7 +34,7 @@ describe('trust state', () => {
   it.each([
     ['not JSON', '{', /not JSON/],
     ['another version', '{"version":2,"registries":{}}', /not a Runway trust state/],
-    ['a bad serial', '{"version":1,"registries":{"r":{"serial":0,"expires":"x","keyId":"k","seen_at":"t"}}}', /entry of "r" is malformed/],
+    ['a bad serial', '{"version":1,"registries":{"r":{"serial":0,"expires":"x","key_id":"k","seen_at":"t"}}}', /entry of "r" is malformed/],
   ])('refuses a state file that is %s rather than forgetting what it saw', (_what, text, message) => {
     expect(() => parseTrustState(text, 'trust.json')).toThrow(message);
   });

@@ -1,5 +1,5 @@
-import { UserError } from '@runway/errors';
-import { isObject } from './json';
+import { InternalError, UserError } from '@runway/errors';
+import { isObject, parseJsonObject } from './json';
 import type { IndexMetadata } from './signed-index';
 
 /**
@@ -16,7 +16,7 @@ export interface TrustState {
 /** The newest signed index accepted from one registry. */
 export interface SeenIndex extends IndexMetadata {
   /** Key fingerprint that signed it. */
-  keyId: string;
+  key_id: string;
   /** When it was accepted (RFC 3339). */
   seen_at: string;
 }
@@ -34,14 +34,15 @@ export function lastSeenSerial(state: TrustState, registryId: string): number | 
 }
 
 /**
- * The state after accepting a checked index from `registryId`. Never lowers a serial: an equal
- * serial updates nothing but `seen_at`. Returns a new state; `state` is not changed.
+ * The state after accepting a checked index from `registryId`. Never lowers a serial (a lower one
+ * here is a bug: `checkIndex` refuses it first); an equal serial updates the other fields. Returns
+ * a new state; `state` is not changed.
  */
 export function recordIndex(state: TrustState, registryId: string, seen: SeenIndex): TrustState {
   const registries = Object.assign(Object.create(null) as Record<string, SeenIndex>, state.registries);
   const previous = lastSeenSerial(state, registryId);
-  if (previous !== undefined && seen.serial < previous) throw new UserError(`refusing to record serial ${seen.serial} for ${registryId}: serial ${previous} was already seen`);
-  registries[registryId] = { serial: seen.serial, expires: seen.expires, keyId: seen.keyId, seen_at: seen.seen_at };
+  if (previous !== undefined && seen.serial < previous) throw new InternalError(`refusing to record serial ${seen.serial} for ${registryId}: serial ${previous} was already seen`);
+  registries[registryId] = { serial: seen.serial, expires: seen.expires, key_id: seen.key_id, seen_at: seen.seen_at };
   return { version: 1, registries };
 }
 
@@ -57,20 +58,16 @@ export function serializeTrustState(state: TrustState): string {
  */
 export function parseTrustState(text: string, source: string): TrustState {
   const bad = (why: string) => new UserError(`${source}: ${why}`, { hint: `restore the file from a backup; deleting it makes this client accept any validly signed index once (trust on first use)` });
-  if (text.length > MAX_STATE_BYTES) throw bad(`over ${MAX_STATE_BYTES} bytes`);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch {
-    throw bad('not JSON');
-  }
-  if (!isObject(doc) || doc.version !== 1 || !isObject(doc.registries)) throw bad('not a Runway trust state (version 1)');
+  const parsed = parseJsonObject(text, MAX_STATE_BYTES);
+  if ('problem' in parsed) throw bad(parsed.problem);
+  const doc = parsed.value;
+  if (doc.version !== 1 || !isObject(doc.registries)) throw bad('not a Runway trust state (version 1)');
   const state = emptyTrustState();
   for (const [id, seen] of Object.entries(doc.registries)) {
-    if (!isObject(seen) || !Number.isSafeInteger(seen.serial) || (seen.serial as number) < 1 || typeof seen.expires !== 'string' || typeof seen.keyId !== 'string' || typeof seen.seen_at !== 'string') {
+    if (!isObject(seen) || !Number.isSafeInteger(seen.serial) || (seen.serial as number) < 1 || typeof seen.expires !== 'string' || typeof seen.key_id !== 'string' || typeof seen.seen_at !== 'string') {
       throw bad(`the entry of ${JSON.stringify(id)} is malformed`);
     }
-    state.registries[id] = { serial: seen.serial as number, expires: seen.expires, keyId: seen.keyId, seen_at: seen.seen_at };
+    state.registries[id] = { serial: seen.serial as number, expires: seen.expires, key_id: seen.key_id, seen_at: seen.seen_at };
   }
   return state;
 }

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { expect } from 'vitest';
 import { testdir } from '@runway/test-utils';
 import { formatPrivateKey, signingKeyFromKeyObject, type SigningKey } from '../private-key';
 import { allowedSignersLine } from '../public-key';
@@ -39,4 +40,11 @@ export async function sshKeygenSign(input: { key: SigningKey; message: Uint8Arra
   const r = await tool('ssh-keygen', ['-Y', 'sign', '-f', 'key', '-n', input.namespace, ...(input.hashalg ? ['-O', `hashalg=${input.hashalg}`] : []), 'message'], { cwd: dir });
   if (r.exitCode !== 0) throw new Error(`ssh-keygen -Y sign failed: ${r.stderr}`);
   return readFile(join(dir, 'message.sig'), 'utf8');
+}
+
+/** Asserts that a check refused with `reason` and a message matching `message`. */
+export function expectRefusal(result: { ok: boolean; reason?: string; message?: string; hint?: string }, reason: string, message: RegExp): void {
+  expect(result.ok).toBe(false);
+  expect(result.reason).toBe(reason);
+  expect(result.message).toMatch(message);
 }
