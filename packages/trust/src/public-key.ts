@@ -32,7 +32,7 @@ export function ed25519Blob(raw: Uint8Array): Uint8Array {
 }
 
 /** The OpenSSH fingerprint of a key blob: `SHA256:` + unpadded base64 of its SHA-256. */
-export function fingerprint(blob: Uint8Array): string {
+function fingerprint(blob: Uint8Array): string {
   return `SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`;
 }
 

@@ -8,8 +8,8 @@ export interface Sha256Sum {
 }
 
 /** Bounds for reading: a release has a handful of assets; an umbrella a few hundred. */
-export const MAX_SUMS_BYTES = 1024 * 1024;
-export const MAX_SUMS_ENTRIES = 10_000;
+const MAX_SUMS_BYTES = 1024 * 1024;
+const MAX_SUMS_ENTRIES = 10_000;
 const MAX_NAME_BYTES = 255;
 const HEX64 = /^[0-9a-f]{64}$/;
 
