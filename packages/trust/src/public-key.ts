@@ -27,7 +27,7 @@ const MAX_KEYS = 32;
 const SAFE_TOKEN = /^[A-Za-z0-9@._+-]{1,64}$/;
 
 /** The SSH wire blob of a raw 32-byte Ed25519 public key. */
-export function ed25519Blob(raw: Uint8Array): Uint8Array {
+function ed25519Blob(raw: Uint8Array): Uint8Array {
   return Buffer.concat([sshString(KEY_TYPE), sshString(raw)]);
 }
 
