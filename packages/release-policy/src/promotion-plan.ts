@@ -1,5 +1,6 @@
 import { UserError } from '@runway/errors';
 import { isDeprecated, type Registry, type RegistryEntry, type RegistrySection } from '@runway/registry';
+import { TRUST_FILES } from '@runway/trust';
 import { decideLatest } from './latest-decision';
 import { ownValue } from './own-value';
 import { describeSemverProblem, isStable, parseSemver } from './semver';
@@ -105,8 +106,8 @@ export type PromotionPlan =
   /** `actions` is empty when the promotion is already complete. */
   | { kind: 'planned'; rcTag: string; stableTag: string; version: string; actions: PromotionAction[] };
 
-/** Files that describe the other assets: never listed in SHA256SUMS themselves. */
-const isChecksumFile = (name: string) => name.startsWith('SHA256SUMS');
+/** The trust files (SHA256SUMS, its signature, the signed provenance, an index signature) describe the other assets and are not listed in SHA256SUMS. */
+const TRUST_FILE_NAMES: readonly string[] = Object.values(TRUST_FILES);
 
 /**
  * Pure: plans `runway promote <rc tag>`. Every check runs first and all failures are reported
@@ -150,7 +151,7 @@ export function planPromotion(facts: PromotionFacts, options: { signing?: TagSig
       if (record?.passed && tested !== undefined && tested !== sha256) refuse(`${name} was validated with sha256 ${tested}, but SHA256SUMS says ${sha256}`, `validate ${rcTag} again`);
     }
     for (const asset of rc.assets) {
-      if (!isChecksumFile(asset.name) && ownValue(sums.files, asset.name) === undefined) refuse(`${rcTag}'s ${asset.name} is not listed in SHA256SUMS`, 'the RC release was altered: release and validate a new RC');
+      if (!TRUST_FILE_NAMES.includes(asset.name) && ownValue(sums.files, asset.name) === undefined) refuse(`${rcTag}'s ${asset.name} is not listed in SHA256SUMS`, 'the RC release was altered: release and validate a new RC');
     }
   }
   for (const image of rc.images) {
