@@ -61,7 +61,19 @@ function bundle(schema: Json): Json {
     Object.values(node).forEach(walk);
   };
   walk(schema);
-  return { ...schema, components };
+  return withTypelessNullable({ ...schema, components });
+}
+
+/**
+ * A copy of `node` in which OpenAPI's `nullable` next to no `type` (GitHub writes
+ * `{ nullable: true, oneOf: [...] }`), which Ajv refuses to compile, becomes `anyOf: [it, null]`.
+ */
+function withTypelessNullable(node: unknown): any {
+  if (Array.isArray(node)) return node.map(withTypelessNullable);
+  if (!node || typeof node !== 'object') return node;
+  const { nullable, ...rest } = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, withTypelessNullable(v)])) as Json;
+  if (nullable === undefined || 'type' in rest) return nullable === undefined ? rest : { ...rest, nullable };
+  return nullable ? { anyOf: [rest, { type: 'null' }] } : rest;
 }
 
 function compiled(key: string, ajv: Ajv, schema: () => Json): ValidateFunction {
@@ -85,6 +97,21 @@ function describe(errors: ValidateFunction['errors'], where: string): string[] {
 
 function isJson(contentType: string | undefined): boolean {
   return !contentType || /\bjson\b/i.test(contentType);
+}
+
+let templates: Array<{ template: string; pattern: RegExp }> | undefined;
+
+/**
+ * The operation of GitHub's description that `method path` (an API path without the base, e.g.
+ * `/repos/o/r/tags`) calls, as `METHOD template`; undefined when GitHub has no such operation.
+ */
+export function describedOperation(method: string, path: string): string | undefined {
+  templates ??= Object.keys(loadSpec().paths).map((template) => ({
+    template,
+    pattern: new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{\w+\}/g, '[^/]+')}$`),
+  }));
+  const found = templates.find((t) => t.pattern.test(path) && loadSpec().paths[t.template][method.toLowerCase()]);
+  return found && `${method} ${found.template}`;
 }
 
 /** Checks a request against the operation `method template`; returns one line per problem. */
