@@ -219,11 +219,6 @@ export class BareRepo {
     return found?.type === type ? found : undefined;
   }
 
-  /** True when `name` (a full ref name) is one git accepts. */
-  async isValidRefName(name: string): Promise<boolean> {
-    return (await this.run(['check-ref-format', name])).code === 0;
-  }
-
   /**
    * Sets `name` to `sha` only if it still holds `expected` (`undefined`: only if it does not
    * exist), atomically in git. False when the ref moved meanwhile or the object is missing.

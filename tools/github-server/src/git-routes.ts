@@ -1,5 +1,6 @@
 import { isFullSha } from './bare-repo';
 import { parseCommit, parseTag } from './git-objects';
+import { isValidRefName } from './ref-name';
 import { commitJson, contentFileJson, gitCommitJson, gitTagJson, refJson, repositoryJson } from './representations';
 import { NOT_FOUND, REPO, unprocessable, type Route, type RouteContext, type RouteResult } from './route-kit';
 
@@ -52,7 +53,7 @@ export const gitRoutes: Route[] = [
     handle: async (ctx) => {
       const { git } = ctx;
       const { ref, sha } = ctx.json as { ref: string; sha: string };
-      if (!/^refs\/[^/]+\/.+/.test(ref) || !(await git.repo.isValidRefName(ref))) return unprocessable(`${ref} is not a valid ref name.`);
+      if (!/^refs\/[^/]+\/.+/.test(ref) || !isValidRefName(ref)) return unprocessable(`${ref} is not a valid ref name.`);
       if ((await git.refs()).has(ref)) return unprocessable('Reference already exists');
       if (!isFullSha(sha) || !(await git.repo.resolve([sha]))[0]) return unprocessable('Object does not exist');
       // Created only if still absent: a concurrent push of the same ref wins, as it would on GitHub.

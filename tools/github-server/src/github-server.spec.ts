@@ -173,6 +173,8 @@ describe('lost responses: applied in full, the answer lost', () => {
     const draft = (await gh.rest.repos.createRelease({ ...repo, tag_name: 'v1', draft: true })).data;
     s.setFaults({ next: 1, kinds: ['lost-timeout'], match: /^PATCH / });
     await expect(api(s, `/repos/acme/rt/releases/${draft.id}`, { method: 'PATCH', body: '{"draft":false}', signal: AbortSignal.timeout(500) })).rejects.toMatchObject({ name: 'TimeoutError' });
+    await s.settled();
+    expect(s.requests.at(-1)).toMatchObject({ method: 'PATCH', status: 0, fault: 'lost-timeout' });
     expect(s.state.findRelease(draft.id)!.draft).toBe(false);
     expect(await s.git.revParse('refs/tags/v1')).toBe(await s.git.revParse('refs/heads/main'));
     expect((await gh.rest.repos.getReleaseByTag({ ...repo, tag: 'v1' })).data.id).toBe(draft.id);

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { BareRepo } from './bare-repo';
 import { faultInjector, losesResponse, type FaultKind, type FaultPlan, type LostResponse } from './fault-plan';
-import { describedOperation, requestViolations, responseViolations } from './openapi-validator';
+import { describedOperation, preloadSpec, requestViolations, responseViolations } from './openapi-validator';
 import { RepoView } from './repo-view';
 import type { ServerUrls } from './representations';
 import { NOT_FOUND, type Route, type RouteResult } from './route-kit';
@@ -39,6 +39,11 @@ export interface GitHubServer {
   requests: RequestRecord[];
   /** Throws, listing them, when there was any violation. Every spec that uses the server calls it. */
   assertNoViolations(): void;
+  /**
+   * Resolves once every request received so far has been handled, answered or not: after a
+   * client gave up on a slow or lost answer, the state to assert is the one after that request.
+   */
+  settled(): Promise<void>;
   setFaults(plan: FaultPlan | undefined): void;
   /** Stops the server; removes the bare repo when the server made it. */
   close(): Promise<void>;
@@ -131,7 +136,7 @@ async function openRepo(opts: GitHubServerOptions): Promise<{ repo: BareRepo; ow
  * the client under test fails at once and `assertNoViolations()` says why.
  */
 export async function startGitHubServer(opts: GitHubServerOptions = {}): Promise<GitHubServer> {
-  const { repo, owned } = await openRepo(opts);
+  const [{ repo, owned }] = await Promise.all([openRepo(opts), preloadSpec()]);
   const state = new ServerState(opts.owner ?? 'runway-test', opts.repo ?? 'runtimes');
   const violations: string[] = [];
   const requests: RequestRecord[] = [];
@@ -270,13 +275,16 @@ export async function startGitHubServer(opts: GitHubServerOptions = {}): Promise
     send(res, entry, result);
   };
 
+  const inFlight = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
+    const handled = handle(req, res).catch((err: unknown) => {
       violations.push(`server error: ${err instanceof Error ? err.message : String(err)}`);
       if (res.headersSent) return void res.end();
       res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ message: 'internal test server error' }));
     });
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled));
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -299,6 +307,9 @@ export async function startGitHubServer(opts: GitHubServerOptions = {}): Promise
     requests,
     assertNoViolations: () => {
       if (violations.length) throw new Error(`the GitHub test server recorded ${violations.length} violation(s):\n${violations.join('\n')}`);
+    },
+    settled: async () => {
+      while (inFlight.size) await Promise.all(inFlight);
     },
     setFaults: (plan) => {
       faults = faultInjector(plan);

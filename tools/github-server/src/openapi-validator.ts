@@ -1,6 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 /** The parts of an HTTP request that GitHub's OpenAPI description constrains. */
 export interface RequestFacts {
@@ -13,8 +14,8 @@ export interface RequestFacts {
 
 type Json = Record<string, any>;
 
-// The description is 13 MB; parsing it costs ~150 ms, so it is read on the first validation and
-// kept for the life of the process. Validators are compiled per operation on first use.
+// The description is 13 MB; parsing it costs ~150 ms, so it is read once per process (when the
+// first server starts) and kept. Validators are compiled per operation on first use.
 let spec: Json | undefined;
 const validators = new Map<string, ValidateFunction>();
 // OpenAPI 3.0 schemas carry `example`, `x-github` and formats Ajv does not know: strict mode would
@@ -24,8 +25,20 @@ const paramAjv = new Ajv({ strict: false, allErrors: true, validateSchema: false
 addFormats(bodyAjv);
 addFormats(paramAjv);
 
+const SPEC_PATH = require.resolve('@octokit/openapi/generated/api.github.com.json');
+
+/**
+ * Reads and parses the description now (once per process), so the first request does not stall
+ * for it: a client under test with a tight timeout would take that stall for a lost response.
+ */
+export async function preloadSpec(): Promise<void> {
+  if (spec) return;
+  const text = await readFile(SPEC_PATH, 'utf8');
+  spec ??= JSON.parse(text) as Json;
+}
+
 function loadSpec(): Json {
-  spec ??= JSON.parse(readFileSync(require.resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8')) as Json;
+  spec ??= JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as Json;
   return spec;
 }
 

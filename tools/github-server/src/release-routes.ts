@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isValidRefName } from './ref-name';
 import { applyMakeLatest, latestRelease, placeTag } from './release-rules';
 import { assetJson, releaseJson } from './representations';
 import { fieldError, NOT_FOUND, paginate, REPO, type Route, type RouteContext, type RouteResult } from './route-kit';
@@ -23,7 +24,7 @@ function releaseResult(ctx: RouteContext, r: StoredRelease, status = 200): Route
  */
 async function refusal(ctx: RouteContext, next: StoredRelease, current?: StoredRelease): Promise<RouteResult | undefined> {
   const { git, state } = ctx;
-  if (next.tagName !== current?.tagName && !(await git.repo.isValidRefName(`refs/tags/${next.tagName}`))) return fieldError('Release', 'tag_name', 'invalid');
+  if (next.tagName !== current?.tagName && !isValidRefName(`refs/tags/${next.tagName}`)) return fieldError('Release', 'tag_name', 'invalid');
   if ((next.body?.length ?? 0) > MAX_BODY) return fieldError('Release', 'body', 'custom', `body is too long (maximum is ${MAX_BODY} characters)`);
   // Drafts may share a tag with each other and with the published release; two published may not.
   if (!next.draft && state.publishedRelease(next.tagName, next.id)) return fieldError('Release', 'tag_name', 'already_exists');

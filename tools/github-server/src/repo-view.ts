@@ -1,8 +1,5 @@
 import { isFullSha, type BareRepo, type RefEntry } from './bare-repo';
-
-// Characters and sequences git reads as revision syntax (`main~1`, `a..b`, `x@{0}`, `:path`) or
-// that no ref name may hold: a name carrying one is not a ref GitHub would find.
-const REV_SYNTAX = /[\x00-\x20~^:?*[\\\x7f]|\.\.|@\{/;
+import { isValidRefName } from './ref-name';
 
 /**
  * One request's view of the bare repo: the refs and HEAD are read at most once per request (one
@@ -45,7 +42,7 @@ export class RepoView {
 
   /** GitHub's `target_commitish`: a branch name or a full commit sha → the commit, or undefined. */
   async targetCommit(commitish: string): Promise<string | undefined> {
-    if (REV_SYNTAX.test(commitish)) return undefined;
+    if (!isValidRefName(`refs/heads/${commitish}`)) return undefined;
     return (await this.refs()).get(`refs/heads/${commitish}`)?.commit ?? this.commitBySha(commitish);
   }
 
@@ -54,7 +51,7 @@ export class RepoView {
    * `refs/…`, or a full sha → the commit, or undefined. Branches win over tags of the same name.
    */
   async commitOf(name: string): Promise<string | undefined> {
-    if (REV_SYNTAX.test(name)) return undefined;
+    if (!isValidRefName(`refs/heads/${name}`)) return undefined;
     const refs = await this.refs();
     const found = [`refs/heads/${name}`, `refs/tags/${name}`, `refs/${name}`, name].map((n) => refs.get(n)?.commit).find(Boolean);
     return found ?? this.commitBySha(name);
