@@ -1,6 +1,6 @@
 import { UserError } from '@runway/errors';
 import { isValidName } from '@runway/manifest';
-import { own } from './own';
+import { ownValue } from './own-value';
 import { shortList, showKey } from './show-key';
 import { timestamp } from './timestamp';
 import type { Registry, RegistryEntry } from './types';
@@ -26,7 +26,7 @@ function withVersion(registry: Registry, name: string, entry: RegistryEntry, now
   return {
     ...registry,
     updated_at: timestamp(now),
-    [section]: { ...entries, [name]: { ...own(entries, name), [entry.version]: entry } },
+    [section]: { ...entries, [name]: { ...ownValue(entries, name), [entry.version]: entry } },
   };
 }
 
@@ -50,7 +50,7 @@ export function addEntry(registry: Registry, name: string, entry: RegistryEntry,
       hint: 'see packages/registry/registry.schema.json for the entry format',
     });
   }
-  const existing = own(own(registry[section], name), entry.version);
+  const existing = ownValue(ownValue(registry[section], name), entry.version);
   if (existing) {
     if (existing.checksum === entry.checksum) return { registry, outcome: 'unchanged' };
     throw new UserError(
@@ -63,7 +63,7 @@ export function addEntry(registry: Registry, name: string, entry: RegistryEntry,
 
 /** Versions of `name`, or a UserError listing the runtimes the registry has. */
 export function versionsOf(registry: Registry, name: string): Record<string, RegistryEntry> {
-  const versions = own(registry.runtimes, name);
+  const versions = ownValue(registry.runtimes, name);
   if (versions && Object.keys(versions).length > 0) return versions;
   const names = Object.keys(registry.runtimes).sort();
   throw new UserError(`runtime "${showKey(name)}" is not in the registry`, {
@@ -84,11 +84,11 @@ export function describeVersions(versions: Record<string, RegistryEntry>): strin
  */
 export function deprecateEntry(registry: Registry, name: string, version: string, info: { reason?: string; use?: string }, now: Date): Registry {
   const versions = versionsOf(registry, name);
-  const entry = own(versions, version);
+  const entry = ownValue(versions, version);
   if (!entry) {
     throw new UserError(`${name}@${showKey(version)} is not in the registry, so it cannot be deprecated`, { hint: `available versions: ${describeVersions(versions)}` });
   }
-  if (info.use !== undefined && (!own(versions, info.use) || info.use === version)) {
+  if (info.use !== undefined && (!ownValue(versions, info.use) || info.use === version)) {
     throw new UserError(`cannot point ${name}@${version} users to "${showKey(info.use)}": not another published version`, { hint: `available versions: ${describeVersions(versions)}` });
   }
   const current = typeof entry.deprecated === 'object' ? entry.deprecated : undefined;

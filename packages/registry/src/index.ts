@@ -9,3 +9,4 @@ export { timestamp } from './timestamp';
 export { addPayloadEntry, payloadVersions } from './payload-entries';
 export { registryForUpdate } from './require-clean';
 export { shortList } from './show-key';
+export { ownValue } from './own-value';

@@ -1,5 +1,5 @@
 import { addEntry } from './edit-registry';
-import { own } from './own';
+import { ownValue } from './own-value';
 import type { Registry, RegistryEntry } from './types';
 
 /**
@@ -17,5 +17,5 @@ export function addPayloadEntry(registry: Registry, name: string, entry: Registr
 
 /** Pure: the published versions of payload `name` (empty when it has none). */
 export function payloadVersions(registry: Registry, name: string): Record<string, RegistryEntry> {
-  return own(registry.payloads, name) ?? {};
+  return ownValue(registry.payloads, name) ?? {};
 }

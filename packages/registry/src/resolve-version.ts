@@ -1,6 +1,6 @@
 import { UserError } from '@runway/errors';
 import { describeVersions, versionsOf } from './edit-registry';
-import { own } from './own';
+import { ownValue } from './own-value';
 import { showKey } from './show-key';
 import type { Registry, RegistryEntry } from './types';
 import { latestVersion, sortVersions } from './versions';
@@ -41,7 +41,7 @@ export function resolveVersion(registry: Registry, name: string, spec: string, o
       hint: `pick one explicitly with ${name}@<version>; ${platform ? `versions for ${showKey(platform)}` : 'available versions'}: ${describeVersions(forPlatform)}`,
     });
   }
-  const entry = own(versions, spec);
+  const entry = ownValue(versions, spec);
   if (!entry) {
     throw new UserError(`${name}@${showKey(spec)} is not in the registry`, { hint: `available versions: ${describeVersions(versions)}` });
   }
