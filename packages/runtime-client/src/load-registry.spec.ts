@@ -99,6 +99,14 @@ describe('HTTP registries', () => {
     await expect(loadRegistry(source, cold)).rejects.toThrowError(UserError);
   });
 
+  it('still reads the registry when the cache cannot be written, with a warning', async () => {
+    const server = await registryServer();
+    const root = await testdir({ file: 'x' });
+    const opts = await options({ now: 0 }, { cacheDir: join(root, 'file', 'cache') });
+    expect(versionsOf(await loadRegistry({ kind: 'http', url: `${server.url}/registry.json` }, opts))).toEqual(['1.0.0']);
+    expect(opts.logger.lines).toEqual([expect.stringMatching(/^warning: registry not cached: cannot write .*: a part of the path is a file, not a folder/)]);
+  });
+
   it('never caches a broken body over a good copy', async () => {
     const server = await registryServer();
     const clock = { now: 0 };
