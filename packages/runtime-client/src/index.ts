@@ -2,7 +2,7 @@ export { parseRegistrySource, describeSource, type RegistrySource } from './regi
 export { loadRegistry, DEFAULT_MAX_REGISTRY_BYTES, DEFAULT_REGISTRY_DEADLINE_MS, type LoadedRegistry, type LoadOptions } from './load-registry';
 export { fetchCached, DEFAULT_TTL_MS, type CachedFetchOptions, type ConditionalRequest } from './http-cache';
 export { buildCatalog, summarizeCatalog, findRuntime, parseRuntimeSpec, type CatalogRuntime, type RuntimeSummary } from './catalog';
-export { installRuntime, DEFAULT_DOWNLOAD_DEADLINE_MS, type InstallRequest, type InstallResult } from './install-runtime';
+export { installRuntime, type InstallRequest, type InstallResult } from './install-runtime';
 export { removeRuntime, verifyRuntime, installedVersions, type VerifyResult } from './manage-installed';
 export { RECEIPT_FILE, describeTree, compareTrees, readReceipt, type InstallReceipt } from './install-receipt';
 export { checkInstallTarget, installPath } from './install-paths';

@@ -10,8 +10,14 @@ import { checkReceiptFor, describeTree, readReceipt, RECEIPT_FILE, type InstallR
 import { checkInstallTarget, installPath } from './install-paths';
 import { chooseSetupScript, runSetupScript } from './setup-script';
 
-/** How long a whole package download (every retry included) may take by default: 4 GiB at 1 MB/s. */
-export const DEFAULT_DOWNLOAD_DEADLINE_MS = 60 * 60_000;
+/**
+ * How long a whole package download (every retry included) may take by default: a minute, plus a
+ * second per 32 KiB of the size the registry lists, at most an hour. A small package served one
+ * byte a second fails in about a minute; a 100 MB one may take most of the hour.
+ */
+export function defaultDownloadDeadlineMs(size: number): number {
+  return Math.min(60 * 60_000, 60_000 + Math.ceil(size / (32 * 1024)) * 1000);
+}
 
 export interface InstallRequest {
   name: string;
@@ -29,7 +35,7 @@ export interface InstallRequest {
   maxEntries: number;
   /** A download silent this long fails (and is retried). */
   idleTimeoutMs: number;
-  /** The whole download, retries included, must be done within this (default `DEFAULT_DOWNLOAD_DEADLINE_MS`). */
+  /** The whole download, retries included, must be done within this (default `defaultDownloadDeadlineMs(size)`). */
   deadlineMs?: number;
   retry?: RetryOptions;
   logger: Logger;
@@ -103,7 +109,7 @@ async function installLocked(req: InstallRequest): Promise<InstallResult> {
   const staging = await mkdtemp(join(req.dir, `${stagingPrefix(req.name)}${req.version}-`));
   const label = `${req.name}@${req.version}`;
   try {
-    const deadline = deadlineAfter(req.deadlineMs ?? DEFAULT_DOWNLOAD_DEADLINE_MS);
+    const deadline = deadlineAfter(req.deadlineMs ?? defaultDownloadDeadlineMs(req.size));
     const extracted = await withRetryBefore(deadline, async () => {
       await rm(staging, { recursive: true, force: true });
       await mkdir(staging);

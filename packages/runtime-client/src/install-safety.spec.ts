@@ -7,7 +7,7 @@ import { UserError } from '@runway/errors';
 import { memoryLogger } from '@runway/log';
 import { httpServer, testdir, tgzBytes, type RawTarEntry } from '@runway/test-utils';
 import { RECEIPT_FILE } from './install-receipt';
-import { installRuntime, type InstallRequest } from './install-runtime';
+import { defaultDownloadDeadlineMs, installRuntime, type InstallRequest } from './install-runtime';
 import { installedVersions, removeRuntime, verifyRuntime } from './manage-installed';
 
 const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -97,6 +97,9 @@ describe('environment mistakes', () => {
 });
 
 describe('download bounds', () => {
+  it.each([[0, 60_000], [32 * 1024, 61_000], [100_000_000, 3_112_000], [4 * 1024 ** 3, 3_600_000], [1e15, 3_600_000]])(
+    'the default deadline for a %d-byte package is %d ms', (size, ms) => expect(defaultDownloadDeadlineMs(size)).toBe(ms));
+
   it('fails a trickling package download at the overall deadline', async () => {
     const pkg = tgzBytes(base('py'));
     const server = await httpServer((_req, res) => {

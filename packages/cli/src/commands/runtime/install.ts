@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { escapeText, redactingLogger, secretsFrom, streamLogger } from '@runway/log';
 import { isDeprecated, resolveVersion } from '@runway/registry';
-import { clientPaths, DEFAULT_DOWNLOAD_DEADLINE_MS, findRuntime, hostPlatforms, installRuntime, parseRuntimeSpec } from '@runway/runtime-client';
+import { clientPaths, findRuntime, hostPlatforms, installRuntime, parseRuntimeSpec } from '@runway/runtime-client';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, resolveDownloadUrl } from '@runway/safe-archive';
 import type { CliContext } from '../../context';
 import {
@@ -27,7 +27,7 @@ export function registerInstall(parent: Command, ctx: CliContext): void {
     .option('--setup', 'run setup-<os>-<arch>.sh (else setup.sh) after unpacking; failure undoes the install', false)
     .option('--platform <os-arch>', 'platform to resolve and set up for (default: this machine, e.g. ubuntu-amd64); names one the runtime supports to install it on another machine')
     .option('--max-size <bytes>', 'refuse packages whose download or unpacked content is larger than this (default 4G)')
-    .option('--download-timeout <seconds>', `give up a download after this long, retries included (default ${DEFAULT_DOWNLOAD_DEADLINE_MS / 1000})`)
+    .option('--download-timeout <seconds>', 'give up a download after this long, retries included (default: 60, plus 1 per 32 KiB of the package, at most 3600)')
     .option('--json', 'print the result as JSON', false)
     .action(escapedErrors(async (spec: string, opts: InstallFlags) => {
       const { name, version } = parseRuntimeSpec(spec);
