@@ -67,7 +67,10 @@ export async function verifyRuntime(dir: string, name: string, version: string, 
   const receipt = await readReceipt(path);
   if (!receipt) return { path, ok: false, problems: ['no install receipt (.runway-install.json): the install was interrupted or not made by runway'] };
   checkReceiptFor(path, receipt, name, version, 'verified');
-  const problems = compareTrees(receipt.files, await describeTree(path));
+  const tree = await describeTree(path).catch((err) => {
+    throw mapFsError(err, `read ${path}`);
+  });
+  const problems = compareTrees(receipt.files, tree);
   if (expectedChecksum && expectedChecksum !== receipt.checksum) {
     problems.unshift(`installed from a package with checksum ${receipt.checksum}, the registry lists ${expectedChecksum}`);
   }
