@@ -11,18 +11,7 @@ import { addEntry, emptyRegistry, type Registry } from '@runway/registry';
 import { writeRegistry } from '@runway/registry-file';
 import { hostPlatform } from '@runway/runtime-client';
 import { httpServer, REPO_ROOT, testdir, tgzBytes, type RawTarEntry } from '@runway/test-utils';
-
-const RUNWAY = join(REPO_ROOT, 'node_modules', '.bin', 'runway');
-
-/** Runs the real CLI binary with a private HOME, cache and config. */
-async function runway(args: string[], home: string, extra: { cwd?: string; env?: Record<string, string> } = {}) {
-  return execa(RUNWAY, args, {
-    reject: false,
-    cwd: extra.cwd,
-    env: { HOME: home, RUNWAY_CACHE_DIR: join(home, 'cache'), RUNWAY_CONFIG: join(home, 'registries.yaml'), RUNWAY_RUNTIMES_DIR: join(home, 'runtimes'), CI: '1', PATH: process.env.PATH, ...extra.env },
-    extendEnv: false,
-  });
-}
+import { runway } from './testing/cli';
 
 /** The one line said of a registry read without a key (stderr, so `--json` output stays clean). */
 const UNSIGNED_NOTICE = /^warning: registry [^\n]+ is unsigned: its packages are checked against the checksums it lists, but nothing proves who published it(\n|$)/;
