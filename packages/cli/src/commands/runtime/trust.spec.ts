@@ -47,6 +47,18 @@ async function serveDir(root: string) {
   return { url: server.url, hits };
 }
 
+/** Key A, and a registry it signs whose serial 4 lists demo@1.0.0 and whose current serial 5 adds demo@1.1.0. */
+async function twoIndexes() {
+  const platform = await hostPlatform();
+  const a = await releaseKey('release-a');
+  const reg = await SignedRegistry.create(a.key);
+  await reg.publish('demo', '1.0.0', { 'bin/demo': 'v1' }, [platform]);
+  const four = await reg.writeIndex({ serial: 4 });
+  await reg.publish('demo', '1.1.0', { 'bin/demo': 'v1.1' }, [platform]);
+  await reg.writeIndex({ serial: 5 });
+  return { a, reg, four };
+}
+
 describe('runway runtime with a pinned key, against a signed directory registry', () => {
   it('installs, records the provenance, and verify re-checks it offline; the index also verifies with ssh-keygen -Y verify', async () => {
     const platform = await hostPlatform();
@@ -151,13 +163,7 @@ describe('runway runtime with a pinned key, against a signed directory registry'
   });
 
   it('refuses a replayed older index once a newer one was seen, and verify --registry too', async () => {
-    const platform = await hostPlatform();
-    const a = await releaseKey('release-a');
-    const reg = await SignedRegistry.create(a.key);
-    await reg.publish('demo', '1.0.0', { 'bin/demo': 'v1' }, [platform]);
-    const old = await reg.writeIndex({ serial: 4 });
-    await reg.publish('demo', '1.1.0', { 'bin/demo': 'v1.1' }, [platform]);
-    await reg.writeIndex({ serial: 5 });
+    const { a, reg, four: old } = await twoIndexes();
     const home = await testdir();
     const first = await runway(['runtime', 'install', 'demo@1.1.0', '--registry', reg.dir, '--key', a.publicKeyFile], home);
     expect(first.exitCode).toBe(0);
@@ -255,13 +261,7 @@ describe('runway runtime with a pinned key, against a signed directory registry'
 
 describe('runway runtime with a pinned key, over HTTP', () => {
   it('verifies the cached registry with the signature cached with it, refetches a torn pair once, and refuses a replay', async () => {
-    const platform = await hostPlatform();
-    const a = await releaseKey('release-a');
-    const reg = await SignedRegistry.create(a.key);
-    await reg.publish('demo', '1.0.0', { 'bin/demo': 'v1' }, [platform]);
-    const four = await reg.writeIndex({ serial: 4 });
-    await reg.publish('demo', '1.1.0', { 'bin/demo': 'v1.1' }, [platform]);
-    await reg.writeIndex({ serial: 5 });
+    const { a, reg, four } = await twoIndexes();
     const { url, hits } = await serveDir(reg.dir);
     const home = await testdir();
     const key = ['--registry', `${url}/`, '--key', a.publicKeyFile];
