@@ -82,7 +82,7 @@ async function fetchFile(source: Extract<RegistrySource, { kind: 'file' }>, opts
 
 /**
  * One exchange with a registry server: the registry (conditional on `etag`) and, when it changed,
- * its signature at `signatureTarget` (the same commit for GitHub, so the pair cannot be torn).
+ * its signature; `targets` gives both addresses (for GitHub at one commit, so the pair cannot be torn).
  */
 function exchange(opts: LoadOptions, deadline: Deadline, headers: Record<string, string>, targets: () => Promise<{ registry: string; signature: string }>) {
   return (etag: string | undefined) => withRetryBefore(deadline, async () => {
