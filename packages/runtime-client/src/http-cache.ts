@@ -7,27 +7,45 @@ import type { Logger } from '@runway/log';
 
 export const DEFAULT_TTL_MS = 60 * 60 * 1000;
 
-/** What the cache stores per registry: the body and its validator, versioned like every persisted format. */
-interface CacheRecord {
-  format: 1;
+/**
+ * A registry as fetched: its text and the text of its detached signature (`registry.json.sig`),
+ * or null when the server has none. The two are fetched in one exchange and cached as one
+ * record, so a cached registry is never paired with a fresh signature or the reverse.
+ */
+export interface FetchedIndex {
+  body: string;
+  signature: string | null;
+}
+
+/** What the cache stores per registry: the pair and its validator, versioned like every persisted format. */
+interface CacheRecord extends FetchedIndex {
+  /** 2: the signature is stored with the body (format 1 records had none and are fetched again). */
+  format: 2;
   kind: 'registry-cache';
   key: string;
   etag?: string;
   fetched_at: number;
-  body: string;
 }
 
 export interface CachedFetchOptions {
   cacheDir: string;
   /** Ignore the TTL and always ask the server (still with If-None-Match). */
   refresh: boolean;
+  /**
+   * Ignore the cached copy altogether: no TTL, no If-None-Match, no fallback to it when the server
+   * fails. For fetching again a pair that was refused (a torn read, a damaged cache).
+   */
+  bypass?: boolean;
   ttlMs: number;
   now: () => Date;
   logger: Logger;
 }
 
-/** `request(etag)` performs one HTTP exchange; it sends If-None-Match when `etag` is given. */
-export type ConditionalRequest = (etag: string | undefined) => Promise<{ status: 200; body: string; etag?: string } | { status: 304 }>;
+/**
+ * `request(etag)` performs one exchange; it sends If-None-Match with the registry request when
+ * `etag` is given. On a 200 it fetches the signature too; a 304 keeps the cached pair as a whole.
+ */
+export type ConditionalRequest = (etag: string | undefined) => Promise<({ status: 200; etag?: string } & FetchedIndex) | { status: 304 }>;
 
 function cacheFile(cacheDir: string, key: string): string {
   return join(cacheDir, 'registries', `${createHash('sha256').update(key).digest('hex').slice(0, 32)}.json`);
@@ -36,7 +54,9 @@ function cacheFile(cacheDir: string, key: string): string {
 async function readRecord(file: string, key: string): Promise<CacheRecord | undefined> {
   try {
     const record = JSON.parse(await readFile(file, 'utf8')) as CacheRecord;
-    return record.format === 1 && record.kind === 'registry-cache' && record.key === key ? record : undefined;
+    const valid = record.format === 2 && record.kind === 'registry-cache' && record.key === key && typeof record.body === 'string'
+      && (record.signature === null || typeof record.signature === 'string');
+    return valid ? record : undefined;
   } catch {
     return undefined; // missing or corrupt cache: behave as if there were none
   }
@@ -52,31 +72,32 @@ async function writeRecord(file: string, record: CacheRecord, logger: Logger): P
 }
 
 /**
- * Returns the body for `key` from the cache when younger than the TTL, else revalidates with the
- * server (ETag / 304). `accept` checks a new body before it is cached, so a broken answer never
- * replaces a good copy. When the server fails transiently and a cached copy exists, of any age,
- * that copy is used with a warning (`stale: true`): an offline machine can still install what it
- * knew about. Without a cached copy the error propagates.
+ * Returns the registry and its signature for `key` from the cache when younger than the TTL, else
+ * revalidates with the server (ETag / 304). `accept` checks a new body before it is cached, so a
+ * broken answer never replaces a good copy. When the server fails transiently and a cached copy
+ * exists, of any age, that copy is used with a warning (`stale: true`): an offline machine can
+ * still install what it knew about. Without a cached copy (or with `bypass`) the error propagates.
  */
-export async function fetchCached(key: string, request: ConditionalRequest, accept: (body: string) => void, opts: CachedFetchOptions): Promise<{ body: string; stale: boolean }> {
+export async function fetchCached(key: string, request: ConditionalRequest, accept: (body: string) => void, opts: CachedFetchOptions): Promise<FetchedIndex & { stale: boolean }> {
   const file = cacheFile(opts.cacheDir, key);
-  const cached = await readRecord(file, key);
+  const cached = opts.bypass ? undefined : await readRecord(file, key);
   const now = opts.now().getTime();
-  if (cached && !opts.refresh && now - cached.fetched_at >= 0 && now - cached.fetched_at < opts.ttlMs) return { body: cached.body, stale: false };
+  const pair = (r: FetchedIndex, stale: boolean) => ({ body: r.body, signature: r.signature, stale });
+  if (cached && !opts.refresh && now - cached.fetched_at >= 0 && now - cached.fetched_at < opts.ttlMs) return pair(cached, false);
   try {
     const res = await request(cached?.etag);
     if (res.status === 304) {
       if (!cached) throw new TransientError(`${key}: server answered 304 Not Modified without a cached copy`);
       await writeRecord(file, { ...cached, fetched_at: now }, opts.logger);
-      return { body: cached.body, stale: false };
+      return pair(cached, false);
     }
     accept(res.body);
-    await writeRecord(file, { format: 1, kind: 'registry-cache', key, etag: res.etag, fetched_at: now, body: res.body }, opts.logger);
-    return { body: res.body, stale: false };
+    await writeRecord(file, { format: 2, kind: 'registry-cache', key, etag: res.etag, fetched_at: now, body: res.body, signature: res.signature }, opts.logger);
+    return pair(res, false);
   } catch (err) {
     if (!(err instanceof TransientError) || !cached) throw err;
     const age = Math.round((now - cached.fetched_at) / 60_000);
     opts.logger.warn(`${err.message}; using the cached registry from ${age} minute(s) ago`);
-    return { body: cached.body, stale: true };
+    return pair(cached, true);
   }
 }

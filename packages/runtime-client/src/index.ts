@@ -1,11 +1,14 @@
-export { parseRegistrySource, describeSource, type RegistrySource } from './registry-source';
+export { parseRegistrySource, describeSource, registryId, type RegistrySource } from './registry-source';
 export { loadRegistry, DEFAULT_MAX_REGISTRY_BYTES, DEFAULT_REGISTRY_DEADLINE_MS, type LoadedRegistry, type LoadOptions } from './load-registry';
-export { fetchCached, DEFAULT_TTL_MS, type CachedFetchOptions, type ConditionalRequest } from './http-cache';
+export { fetchCached, DEFAULT_TTL_MS, type CachedFetchOptions, type ConditionalRequest, type FetchedIndex } from './http-cache';
 export { buildCatalog, summarizeCatalog, findRuntime, parseRuntimeSpec, type CatalogRuntime, type RuntimeSummary } from './catalog';
 export { installRuntime, type InstallRequest, type InstallResult } from './install-runtime';
 export { removeRuntime, verifyRuntime, installedVersions, type VerifyResult } from './manage-installed';
-export { RECEIPT_FILE, describeTree, compareTrees, readReceipt, type InstallReceipt } from './install-receipt';
+export { RECEIPT_FILE, describeTree, compareTrees, readReceipt, type InstallReceipt, type ReceiptTrust } from './install-receipt';
 export { checkInstallTarget, installPath } from './install-paths';
 export { hostPlatform, hostPlatforms, platformsFrom } from './host-platform';
-export { clientPaths, parseRegistriesConfig, readRegistriesConfig, type ClientPaths } from './settings';
+export { clientPaths, parseRegistriesConfig, readRegistriesConfig, type ClientPaths, type ConfiguredRegistry } from './settings';
 export { withInstallLock } from './install-lock';
+export type { IndexTrust, IndexTrustOptions } from './verify-index';
+export { verifyPackageProvenance, recordedProvenanceProblem, type ProvenanceRequest } from './verify-package-trust';
+export { trustStateFile, readTrustState, recordAcceptedIndexes, type AcceptedIndex } from './trust-state-file';

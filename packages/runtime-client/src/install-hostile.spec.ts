@@ -121,7 +121,7 @@ describe('installing hostile or broken archives', () => {
     expect(await readlink(join(path, 'bin/up'))).toBe('../setup.sh');
     expect((await lstat(join(path, 'bin/tool'))).mode & 0o7777).toBe(0o750);
     expect((await lstat(join(path, 'bin/tool2'))).nlink).toBe(2);
-    expect(receipt.files.map((f) => `${f.type} ${f.path}`)).toEqual(['dir bin', 'file bin/tool', 'hardlink bin/tool2', 'symlink bin/up', 'symlink current', 'file setup.sh']);
+    expect(receipt.files.map((f) => `${f.type} ${f.path}`)).toEqual(['dir .', 'dir bin', 'file bin/tool', 'hardlink bin/tool2', 'symlink bin/up', 'symlink current', 'file setup.sh']);
     expect(await listAll(dir)).toEqual(['.keep', 'py-1.0.0', 'py-1.0.0/.runway-install.json', 'py-1.0.0/bin', 'py-1.0.0/bin/tool', 'py-1.0.0/bin/tool2', 'py-1.0.0/bin/up', 'py-1.0.0/current', 'py-1.0.0/setup.sh']);
   });
 

@@ -1,13 +1,32 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '@runway/errors';
 import { escapeText } from '@runway/log';
-import type { ExtractedItem } from '@runway/safe-archive';
+import { readLocalText, type ExtractedItem } from '@runway/safe-archive';
 
 /** Written into every installed folder; `verify` compares the folder against it. */
 export const RECEIPT_FILE = '.runway-install.json';
+
+/** A receipt lists every entry of a runtime (200,000 at most) and its provenance (4 MiB at most). */
+const MAX_RECEIPT_BYTES = 128 * 1024 * 1024;
+
+/**
+ * How an install was verified against the keys pinned for its registry, kept so that `verify`
+ * can check the package again offline: the signed index that listed it, and the release's
+ * provenance file exactly as fetched, whose signature names the package's sha256.
+ */
+export interface ReceiptTrust {
+  index: { serial: number; expires: string; key_id: string };
+  provenance: {
+    key_id: string;
+    /** The subject of the provenance that matched the package's sha256 (its asset name). */
+    subject: string;
+    /** The text of `provenance.intoto.jsonl`. */
+    file: string;
+  };
+}
 
 export interface InstallReceipt {
   format: 1;
@@ -21,7 +40,12 @@ export interface InstallReceipt {
   installed_at: string;
   /** The setup script that ran (its output is part of `files`), or null. */
   setup: string | null;
+  /** Every entry, the install folder itself (`.`) first: sha256 and size of files, modes, link targets. */
   files: ExtractedItem[];
+  /** `registryId` of the registry it was installed from (absent in receipts older than the trust chain). */
+  registry?: string;
+  /** Present when keys were pinned for that registry and everything verified. */
+  trust?: ReceiptTrust;
 }
 
 async function sha256File(path: string): Promise<string> {
@@ -30,12 +54,18 @@ async function sha256File(path: string): Promise<string> {
   return `sha256:${hash.digest('hex')}`;
 }
 
+/** The entry of the install folder itself in a receipt: its mode matters (a group-writable folder lets others add files). */
+export async function rootItem(root: string): Promise<ExtractedItem> {
+  return { path: '.', type: 'dir', mode: (await lstat(root)).mode & 0o777 };
+}
+
 /**
- * Lists a folder like the extractor does (paths relative to it, sorted, the receipt left out), so
- * a tree changed by a setup script can be recorded and an installed tree can be compared.
+ * Lists a folder like the extractor does (paths relative to it, sorted, the receipt left out, the
+ * folder itself first as `.`), so a tree changed by a setup script can be recorded and an
+ * installed tree can be compared.
  */
 export async function describeTree(root: string): Promise<ExtractedItem[]> {
-  const items: ExtractedItem[] = [];
+  const items: ExtractedItem[] = [await rootItem(root)];
   async function walk(rel: string): Promise<void> {
     for (const name of (await readdir(join(root, rel))).sort()) {
       const path = rel ? `${rel}/${name}` : name;
@@ -61,6 +91,8 @@ export function compareTrees(recorded: ExtractedItem[], current: ExtractedItem[]
   const show = (path: string | undefined) => escapeText(path ?? '', 300);
   const normal = (i: ExtractedItem) => JSON.stringify([i.type === 'hardlink' ? 'file' : i.type, i.type === 'symlink' ? 0o777 : i.mode, i.sha256, i.type === 'symlink' ? i.target : undefined]);
   const now = new Map(current.map((i) => [i.path, i]));
+  // Receipts written before the folder itself was recorded say nothing about its mode.
+  if (!recorded.some((i) => i.path === '.')) now.delete('.');
   const problems: string[] = [];
   for (const item of recorded) {
     const found = now.get(item.path);
@@ -82,7 +114,8 @@ export function compareTrees(recorded: ExtractedItem[], current: ExtractedItem[]
 export async function readReceipt(installDir: string): Promise<InstallReceipt | undefined> {
   let receipt: Partial<InstallReceipt>;
   try {
-    receipt = JSON.parse(await readFile(join(installDir, RECEIPT_FILE), 'utf8'));
+    // Bounded, and only a regular file: a FIFO planted under the name must not hang `verify`.
+    receipt = JSON.parse(await readLocalText(join(installDir, RECEIPT_FILE), { maxBytes: MAX_RECEIPT_BYTES, what: 'the install receipt' }));
   } catch {
     return undefined;
   }

@@ -135,7 +135,7 @@ describe('installRuntime', () => {
     const root = await testdir({ 'py.tar.gz': sparse });
     const req = await request(`file://${join(root, 'py.tar.gz')}`, { checksum: sha256(sparse), size: sparse.length });
     const { receipt } = await installRuntime(req);
-    expect(receipt.files.map((f) => `${f.type} ${f.path} ${f.mode.toString(8)}`)).toEqual(['dir a 755', 'dir a/b 755', 'file a/b/c.txt 644', 'dir private 700', 'file private/k 600']);
+    expect(receipt.files.map((f) => `${f.type} ${f.path} ${f.mode.toString(8)}`)).toEqual(['dir . 755', 'dir a 755', 'dir a/b 755', 'file a/b/c.txt 644', 'dir private 700', 'file private/k 600']);
     expect(await verifyRuntime(req.dir, 'py', '1.0.0')).toMatchObject({ ok: true, problems: [] });
   });
 

@@ -6,7 +6,7 @@ import { UserError, type RetryOptions } from '@runway/errors';
 import type { Logger } from '@runway/log';
 import { deadlineAfter, extractTarball, openDownload, UnsafeArchiveError, withRetryBefore, type ExtractedItem } from '@runway/safe-archive';
 import { withInstallLock } from './install-lock';
-import { checkReceiptFor, describeTree, readReceipt, RECEIPT_FILE, type InstallReceipt } from './install-receipt';
+import { checkReceiptFor, describeTree, readReceipt, RECEIPT_FILE, rootItem, type InstallReceipt, type ReceiptTrust } from './install-receipt';
 import { checkInstallTarget, installPath } from './install-paths';
 import { chooseSetupScript, runSetupScript } from './setup-script';
 
@@ -41,12 +41,24 @@ export interface InstallRequest {
   logger: Logger;
   now: () => Date;
   onProgress?: (bytes: number, total: number) => void;
+  /** `registryId` of the registry the entry comes from, recorded in the receipt. */
+  registry?: string;
+  /** How the package was verified against pinned keys (checked by the caller before the download), recorded in the receipt. */
+  trust?: ReceiptTrust;
 }
 
 export interface InstallResult {
   outcome: 'installed' | 'unchanged';
   path: string;
   receipt: InstallReceipt;
+}
+
+/**
+ * Writes the receipt through an exclusively created temporary file renamed over its name, so a
+ * link the package planted is never followed.
+ */
+function writeReceipt(target: string, receipt: InstallReceipt): Promise<void> {
+  return writeTextAtomically(join(target, RECEIPT_FILE), `${JSON.stringify(receipt, null, 2)}\n`);
 }
 
 /** Moves a folder out of sight in one rename, then deletes it: readers never see half a runtime. */
@@ -96,7 +108,11 @@ async function installLocked(req: InstallRequest): Promise<InstallResult> {
   if (await lstat(target).then(() => true, () => false)) {
     const receipt = await readReceipt(target);
     if (receipt) checkReceiptFor(target, receipt, req.name, req.version, 'installed');
-    if (receipt?.checksum === req.checksum) return { outcome: 'unchanged', path: target, receipt };
+    if (receipt?.checksum === req.checksum) {
+      // Installed before keys were pinned: the package is the one just verified, so the receipt learns how.
+      if (req.trust && !receipt.trust) await writeReceipt(target, Object.assign(receipt, { registry: req.registry, trust: req.trust }));
+      return { outcome: 'unchanged', path: target, receipt };
+    }
     if (receipt) {
       throw new UserError(`${req.name}@${req.version} is installed at ${target} from a package with checksum ${receipt.checksum}, but the registry now lists ${req.checksum}`, {
         hint: `published versions should never change; if you trust the registry, run "runway runtime remove ${req.name}@${req.version}" and install again`,
@@ -129,7 +145,7 @@ async function installLocked(req: InstallRequest): Promise<InstallResult> {
     await rename(join(staging, req.name), target);
     // From here on the folder is visible: any failure (setup, receipt write) removes it again.
     try {
-      let files: ExtractedItem[] = extracted.items.sort((a, b) => (a.path < b.path ? -1 : 1));
+      let files: ExtractedItem[] = [await rootItem(target), ...extracted.items.sort((a, b) => (a.path < b.path ? -1 : 1))];
       let script: string | null = null;
       if (req.setup) {
         script = await chooseSetupScript(target, req.setup.platform);
@@ -141,8 +157,10 @@ async function installLocked(req: InstallRequest): Promise<InstallResult> {
         format: 1, kind: 'runway-install', name: req.name, version: req.version,
         checksum: extracted.checksum, size: extracted.size, source: req.url,
         installed_at: req.now().toISOString(), setup: script, files,
+        ...(req.registry !== undefined && { registry: req.registry }),
+        ...(req.trust && { trust: req.trust }),
       };
-      await writeTextAtomically(join(target, RECEIPT_FILE), `${JSON.stringify(receipt, null, 2)}\n`);
+      await writeReceipt(target, receipt);
       return { outcome: 'installed', path: target, receipt };
     } catch (err) {
       await discardFolder(req.dir, req.name, target);

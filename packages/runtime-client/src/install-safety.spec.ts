@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '@runway/errors';
 import { memoryLogger } from '@runway/log';
@@ -40,6 +41,20 @@ describe('the install receipt', () => {
     expect((await lstat(join(path, RECEIPT_FILE))).isFile()).toBe(true);
     expect(JSON.parse(await readFile(join(path, RECEIPT_FILE), 'utf8'))).toMatchObject({ name: 'py', version: '1.0.0' });
     expect(await verifyRuntime(dir, 'py', '1.0.0')).toMatchObject({ ok: true });
+  });
+
+  it('records the install folder\'s own mode, and is never waited on when it is a FIFO', async () => {
+    const dir = await testdir();
+    const { path } = await install(dir, 'py', '1.0.0', base('py'));
+    await chmod(path, 0o775);
+    expect((await verifyRuntime(dir, 'py', '1.0.0')).problems).toEqual(['modified: . (mode changed from 755 to 775)']);
+    // Receipts written before the folder was recorded say nothing about it.
+    const receipt = JSON.parse(await readFile(join(path, RECEIPT_FILE), 'utf8'));
+    await writeFile(join(path, RECEIPT_FILE), JSON.stringify({ ...receipt, files: receipt.files.filter((f: { path: string }) => f.path !== '.') }));
+    expect(await verifyRuntime(dir, 'py', '1.0.0')).toMatchObject({ ok: true });
+    await rm(join(path, RECEIPT_FILE));
+    await execa('mkfifo', [join(path, RECEIPT_FILE)]);
+    expect((await verifyRuntime(dir, 'py', '1.0.0')).problems).toEqual(['no install receipt (.runway-install.json): the install was interrupted or not made by runway']);
   });
 });
 

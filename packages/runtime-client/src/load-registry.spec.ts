@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { TransientError, UserError } from '@runway/errors';
+import { startGitHubServer } from '@runway/github-server';
 import { memoryLogger } from '@runway/log';
 import { testdir } from '@runway/test-utils';
 import { loadRegistry, type LoadOptions } from './load-registry';
@@ -38,6 +39,8 @@ async function options(clock: { now: number }, extra: Partial<LoadOptions> = {})
 }
 
 const versionsOf = (r: Awaited<ReturnType<typeof loadRegistry>>) => Object.keys(r.registry.runtimes.py);
+/** The requests a server received, as paths: a registry fetched in full is followed by its signature. */
+const paths = (server: { requests: { url?: string }[] }) => server.requests.map((r) => r.url);
 
 describe('HTTP registries', () => {
   it('serves from cache within the TTL, revalidates with ETag after it, and --refresh skips the TTL', async () => {
@@ -47,22 +50,22 @@ describe('HTTP registries', () => {
     const source = { kind: 'http' as const, url: `${server.url}/registry.json` };
 
     expect(versionsOf(await loadRegistry(source, opts))).toEqual(['1.0.0']);
-    expect(server.requests).toHaveLength(1);
+    expect(paths(server)).toEqual(['/registry.json', '/registry.json.sig']);
 
     server.state.body = registryText('2.0.0');
     clock.now += 59 * 60 * 1000;
     expect(versionsOf(await loadRegistry(source, opts))).toEqual(['1.0.0']);
-    expect(server.requests).toHaveLength(1);
+    expect(server.requests).toHaveLength(2);
 
     expect(versionsOf(await loadRegistry(source, { ...opts, refresh: true }))).toEqual(['2.0.0']);
-    expect(server.requests).toHaveLength(2);
+    expect(server.requests).toHaveLength(4);
 
     clock.now += 61 * 60 * 1000;
     expect(versionsOf(await loadRegistry(source, opts))).toEqual(['2.0.0']);
-    expect(server.requests).toHaveLength(3);
+    expect(paths(server)).toHaveLength(5); // 304: the cached pair is kept as a whole, the signature not asked for
     const etagOf = (text: string) => `"${createHash('sha256').update(text).digest('hex').slice(0, 16)}"`;
-    expect(server.requests[1].headers['if-none-match']).toBe(etagOf(registryText('1.0.0')));
-    expect(server.requests[2].headers['if-none-match']).toBe(etagOf(registryText('2.0.0')));
+    expect(server.requests[2].headers['if-none-match']).toBe(etagOf(registryText('1.0.0')));
+    expect(server.requests[4].headers['if-none-match']).toBe(etagOf(registryText('2.0.0')));
   });
 
   it('answers 304 from the cache and restarts the TTL', async () => {
@@ -73,10 +76,10 @@ describe('HTTP registries', () => {
     await loadRegistry(source, opts);
     clock.now += 2 * 60 * 60 * 1000;
     expect(versionsOf(await loadRegistry(source, opts))).toEqual(['1.0.0']);
-    expect(server.requests).toHaveLength(2);
+    expect(paths(server)).toEqual(['/registry.json', '/registry.json.sig', '/registry.json']);
     clock.now += 30 * 60 * 1000;
     await loadRegistry(source, opts);
-    expect(server.requests).toHaveLength(2);
+    expect(server.requests).toHaveLength(3);
   });
 
   it('uses an expired cached copy with a warning when the server fails, and fails without one', async () => {
@@ -91,7 +94,7 @@ describe('HTTP registries', () => {
     expect(stale.stale).toBe(true);
     expect(versionsOf(stale)).toEqual(['1.0.0']);
     expect(opts.logger.lines.join('\n')).toMatch(/warning: .*HTTP 503; using the cached registry from 180 minute\(s\) ago/);
-    expect(server.requests).toHaveLength(3); // first fetch + two attempts
+    expect(paths(server)).toEqual(['/registry.json', '/registry.json.sig', '/registry.json', '/registry.json']); // first fetch + two attempts
 
     const cold = await options(clock);
     await expect(loadRegistry(source, cold)).rejects.toThrowError(TransientError);
@@ -128,25 +131,27 @@ describe('HTTP registries', () => {
 });
 
 describe('GitHub registries (owner/repo)', () => {
-  it('reads registry.json on the default branch through the REST API with the token', async () => {
-    const body = registryText('1.2.0');
-    const server = await httpServer((req, res) => {
-      if (req.headers.authorization !== 'Bearer secret-token') return void res.writeHead(401).end();
-      if (req.url === '/repos/acme/runtimes') return void res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ default_branch: 'trunk' }));
-      if (req.url === '/repos/acme/runtimes/contents/registry.json?ref=trunk' && req.headers.accept === 'application/vnd.github.raw+json') {
-        return void res.writeHead(200, { ETag: '"v1"' }).end(body);
-      }
-      res.writeHead(404).end();
-    });
-    const opts = await options({ now: 0 }, { env: { GITHUB_API_URL: server.url, GITHUB_TOKEN: 'secret-token' } });
+  it('reads registry.json and its signature at the default branch\'s commit through the REST API with the token', async () => {
+    const server = await startGitHubServer({ owner: 'acme', repo: 'runtimes', token: 'secret-token', defaultBranch: 'trunk' });
+    onTestFinished(() => server.close());
+    await server.git.commit({ files: { 'registry.json': registryText('1.2.0') } });
+    // A generous timeout: on a loaded machine a git call of the server can take seconds, and a retry would add requests.
+    const opts = await options({ now: 0 }, { env: { GITHUB_API_URL: server.apiUrl, GITHUB_TOKEN: 'secret-token' }, timeoutMs: 30_000 });
     const source = parseRegistrySource('acme/runtimes', '/', '/home/u');
     expect(source).toEqual({ kind: 'github', owner: 'acme', repo: 'runtimes', orPath: '/acme/runtimes' });
     const loaded = await loadRegistry(source, opts);
     expect(versionsOf(loaded)).toEqual(['1.2.0']);
     expect(loaded.base).toBeUndefined();
-    expect(server.requests.map((r) => r.url)).toEqual(['/repos/acme/runtimes', '/repos/acme/runtimes/contents/registry.json?ref=trunk']);
+    expect(loaded.trust).toEqual({ status: 'unverified', signed: false });
+    expect(server.requests.map((r) => `${r.path} ${r.status}`)).toEqual([
+      '/api/v3/repos/acme/runtimes 200',
+      '/api/v3/repos/acme/runtimes/git/ref/heads/trunk 200',
+      '/api/v3/repos/acme/runtimes/contents/registry.json 200', // ?ref=<that commit>: see verify-index.spec.ts
+      '/api/v3/repos/acme/runtimes/contents/registry.json.sig 404',
+    ]);
 
-    await expect(loadRegistry(source, { ...opts, refresh: true, env: { GITHUB_API_URL: server.url } })).rejects.toThrowError(/HTTP 401/);
+    await expect(loadRegistry(source, { ...opts, refresh: true, env: { GITHUB_API_URL: server.apiUrl, GITHUB_TOKEN: 'wrong' } })).rejects.toThrowError(/HTTP 401/);
+    server.assertNoViolations();
   });
 });
 

@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '@runway/errors';
 import { escapeText } from '@runway/log';
@@ -48,4 +49,32 @@ export function parseRegistrySource(spec: string, cwd: string, home: string, loc
 /** A short label for messages. */
 export function describeSource(source: RegistrySource): string {
   return source.kind === 'file' ? source.path : source.kind === 'http' ? source.url : `github:${source.owner}/${source.repo}`;
+}
+
+/** The GitHub REST API a `github` source is read through (`GITHUB_API_URL`, GitHub Enterprise too). */
+export function githubApiUrl(env: NodeJS.ProcessEnv): string {
+  return (env.GITHUB_API_URL ?? 'https://api.github.com').replace(/\/+$/, '');
+}
+
+/** The registry file a local source names: the path itself, or `registry.json` in it when it is a folder. */
+export async function registryFilePath(path: string): Promise<string> {
+  return (await stat(path).catch(() => undefined))?.isDirectory() ? join(path, 'registry.json') : path;
+}
+
+/**
+ * What identifies a registry across runs, for the trust state (the highest index serial seen) and
+ * to find the keys the config file pins for a `--registry` naming the same registry: the absolute
+ * path of a local registry file; an http(s) URL without credentials, query or fragment (a
+ * rotating token in a query must not reset the rollback protection); the API URL of a GitHub
+ * repository.
+ */
+export async function registryId(source: RegistrySource, env: NodeJS.ProcessEnv): Promise<string> {
+  if (source.kind === 'file') return registryFilePath(source.path);
+  if (source.kind === 'github') return `${githubApiUrl(env)}/repos/${source.owner}/${source.repo}`;
+  try {
+    const url = new URL(source.url);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return source.url; // not a URL: reading it fails with its own message
+  }
 }

@@ -46,7 +46,8 @@ describe('runway runtime info', () => {
   it('explains an unknown runtime or version', async () => {
     const unknown = await run(['runtime', 'info', 'node']);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toBe('error: runtime "node" is not in any configured registry\n  fix: available runtimes: py\n');
+    expect(unknown.stderr).toBe(`warning: registry ${unknown.dir} is unsigned: its packages are checked against the checksums it lists, but nothing proves who published it\n`
+      + 'error: runtime "node" is not in any configured registry\n  fix: available runtimes: py\n');
     const version = await run(['runtime', 'info', 'py@3.0.0']);
     expect(version.stderr).toContain('available versions: 1.0.0, 1.1.0 (deprecated), 2.0.0-rc.1');
   });

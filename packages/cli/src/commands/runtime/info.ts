@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { escapeText } from '@runway/log';
 import { isDeprecated, latestVersion, resolveVersion, sortVersions, type RegistryEntry } from '@runway/registry';
-import { findRuntime, parseRuntimeSpec } from '@runway/runtime-client';
+import { buildCatalog, findRuntime, parseRuntimeSpec } from '@runway/runtime-client';
 import { resolveDownloadUrl } from '@runway/safe-archive';
 import type { CliContext } from '../../context';
-import { escapedErrors, loadCatalog, withRegistryFlags, writeJson, type RegistryFlags } from './shared';
+import { escapedErrors, loadRegistries, rememberVerifiedIndexes, withRegistryFlags, writeJson, type RegistryFlags } from './shared';
 
 /** Free text from a registry as printed: escaped, and one line at most 500 characters. */
 const show = (text: unknown) => escapeText(String(text), 500);
@@ -23,15 +23,18 @@ export function registerInfo(parent: Command, ctx: CliContext): void {
     .option('--json', 'print JSON', false)
     .action(escapedErrors(async (spec: string, opts: RegistryFlags & { json: boolean }) => {
       const { name, version } = parseRuntimeSpec(spec);
-      const runtime = findRuntime(await loadCatalog(ctx, opts), name);
+      const registries = await loadRegistries(ctx, opts);
+      const runtime = findRuntime(buildCatalog(registries), name);
       const from = show(runtime.from.label);
       if (spec.includes('@')) {
         const entry = resolveVersion(runtime.from.registry, name, version, {});
         const url = resolveDownloadUrl(entry.download_url, runtime.from.base, runtime.from.label);
+        await rememberVerifiedIndexes(ctx, registries);
         if (opts.json) return writeJson(ctx, { ...entry, resolved_url: url, registry: runtime.from.label });
         ctx.logger.info(`${show(name)}@${show(entry.version)}${deprecationText(entry)}\n  ${show(entry.description)}\n  platforms: ${entry.platforms.map(show).join(', ')}\n  size:      ${entry.size} bytes\n  checksum:  ${show(entry.checksum)}\n  download:  ${show(url)}\n  registry:  ${from}`);
         return;
       }
+      await rememberVerifiedIndexes(ctx, registries);
       const versions = sortVersions(Object.keys(runtime.versions));
       const latest = latestVersion(runtime.versions) ?? null;
       if (opts.json) return writeJson(ctx, { name, latest, registry: runtime.from.label, versions: versions.map((v) => runtime.versions[v]) });

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { escapeText, redactingLogger, secretsFrom, streamLogger } from '@runway/log';
 import { isDeprecated, resolveVersion } from '@runway/registry';
-import { clientPaths, findRuntime, hostPlatforms, installRuntime, parseRuntimeSpec } from '@runway/runtime-client';
+import { buildCatalog, clientPaths, findRuntime, hostPlatforms, installRuntime, parseRuntimeSpec, verifyPackageProvenance } from '@runway/runtime-client';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, resolveDownloadUrl } from '@runway/safe-archive';
 import type { CliContext } from '../../context';
 import {
-  DOWNLOAD_IDLE_TIMEOUT_MS, escapedErrors, escapingLogger, loadCatalog, parseSeconds, parseSize, progressMeter, setupEnv, withRegistryFlags, writeJson,
-  type RegistryFlags,
+  DOWNLOAD_IDLE_TIMEOUT_MS, escapedErrors, escapingLogger, loadRegistries, parseSeconds, parseSize, progressMeter, REGISTRY_IDLE_TIMEOUT_MS, rememberVerifiedIndexes,
+  setupEnv, withRegistryFlags, writeJson, type RegistryFlags,
 } from './shared';
 
 interface InstallFlags extends RegistryFlags {
@@ -31,7 +31,8 @@ export function registerInstall(parent: Command, ctx: CliContext): void {
     .option('--json', 'print the result as JSON', false)
     .action(escapedErrors(async (spec: string, opts: InstallFlags) => {
       const { name, version } = parseRuntimeSpec(spec);
-      const runtime = findRuntime(await loadCatalog(ctx, opts), name);
+      const registries = await loadRegistries(ctx, opts);
+      const runtime = findRuntime(buildCatalog(registries), name);
       const candidates = opts.platform ? [opts.platform] : await hostPlatforms();
       // The first platform of this machine (ID, then ID_LIKE) that the runtime supports at all.
       const platform = candidates.find((p) => Object.values(runtime.versions).some((e) => e.platforms.includes(p))) ?? candidates[0];
@@ -39,11 +40,19 @@ export function registerInstall(parent: Command, ctx: CliContext): void {
       if (isDeprecated(entry)) ctx.logger.warn(`${name}@${entry.version} is deprecated${typeof entry.deprecated === 'object' && entry.deprecated.use ? `; use ${escapeText(entry.deprecated.use, 80)}` : ''}`);
       // With --json, stdout carries only the JSON document: progress and setup output go to stderr.
       const logger = opts.json ? escapingLogger(redactingLogger(streamLogger(ctx.stderr, ctx.stderr), secretsFrom(ctx.env))) : ctx.logger;
+      const url = resolveDownloadUrl(entry.download_url, runtime.from.base, runtime.from.label);
+      // With keys pinned, the provenance is checked before the download: a refused package costs nothing.
+      const index = runtime.from.trust;
+      const trust = index.status === 'verified' ? {
+        index: { serial: index.serial, expires: index.expires, key_id: index.keyId },
+        provenance: await verifyPackageProvenance({ label: `${name}@${entry.version}`, url, entry, pinnedKeys: index.pinnedKeys, timeoutMs: REGISTRY_IDLE_TIMEOUT_MS }),
+      } : undefined;
       const meter = ctx.interactive ? progressMeter(ctx.stderr, `downloading ${name}@${entry.version}`) : undefined;
       const result = await installRuntime({
-        name, version: entry.version,
-        url: resolveDownloadUrl(entry.download_url, runtime.from.base, runtime.from.label),
+        name, version: entry.version, url,
         checksum: entry.checksum, size: entry.size,
+        registry: runtime.from.id,
+        trust,
         dir: opts.dir ?? clientPaths(ctx.env).runtimesDir,
         setup: opts.setup ? { platform, env: setupEnv(ctx.env), stdout: opts.json ? ctx.stderr : ctx.stdout, stderr: ctx.stderr } : undefined,
         maxBytes: opts.maxSize ? parseSize(opts.maxSize, '--max-size') : DEFAULT_MAX_BYTES,
@@ -54,9 +63,12 @@ export function registerInstall(parent: Command, ctx: CliContext): void {
         now: () => new Date(),
         onProgress: meter?.update,
       }).finally(() => meter?.done());
-      if (opts.json) return writeJson(ctx, { name, version: entry.version, outcome: result.outcome, path: result.path, checksum: result.receipt.checksum });
+      await rememberVerifiedIndexes(ctx, registries);
+      const verified = trust && { key_id: trust.provenance.key_id, index_serial: trust.index.serial };
+      if (opts.json) return writeJson(ctx, { name, version: entry.version, outcome: result.outcome, path: result.path, checksum: result.receipt.checksum, ...(verified && { verified }) });
+      const how = verified ? ` (verified: signed by ${verified.key_id})` : '';
       ctx.logger.info(result.outcome === 'installed'
-        ? `installed ${name}@${entry.version} into ${result.path}`
-        : `${name}@${entry.version} is already installed at ${result.path} (unchanged)`);
+        ? `installed ${name}@${entry.version} into ${result.path}${how}`
+        : `${name}@${entry.version} is already installed at ${result.path} (unchanged)${how}`);
     }));
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { escapeText } from '@runway/log';
-import { summarizeCatalog } from '@runway/runtime-client';
+import { buildCatalog, summarizeCatalog } from '@runway/runtime-client';
 import type { CliContext } from '../../context';
-import { escapedErrors, loadCatalog, withRegistryFlags, writeJson, type RegistryFlags } from './shared';
+import { escapedErrors, loadRegistries, rememberVerifiedIndexes, withRegistryFlags, writeJson, type RegistryFlags } from './shared';
 
 /** `runway runtime list`: every runtime, its versions in semver order and its latest stable version. */
 export function registerList(parent: Command, ctx: CliContext): void {
@@ -10,7 +10,9 @@ export function registerList(parent: Command, ctx: CliContext): void {
     .description('list the runtimes of the registries with their versions')
     .option('--json', 'print [{ "name", "versions", "latest" }] for scripts', false)
     .action(escapedErrors(async (opts: RegistryFlags & { json: boolean }) => {
-      const summary = summarizeCatalog(await loadCatalog(ctx, opts));
+      const registries = await loadRegistries(ctx, opts);
+      const summary = summarizeCatalog(buildCatalog(registries));
+      await rememberVerifiedIndexes(ctx, registries);
       if (opts.json) return writeJson(ctx, summary.map(({ name, versions, latest }) => ({ name, versions, latest })));
       if (summary.length === 0) return ctx.logger.info('no runtimes in the registry');
       // Names and versions passed the registry's rules (no control characters); escaped all the same.
