@@ -43,10 +43,9 @@ export interface ChangelogGateAtInput {
 export async function checkChangelogGateAt(input: ChangelogGateAtInput): Promise<GateProblem[] | undefined> {
   const files = gateFilesFor(input.config ?? DEFAULT_CHANGELOG_GATE, input.release);
   if (!files) return undefined;
-  const [changelog, upgrading] = await Promise.all([
-    readWorkspaceFile(input.root, files.changelog, input.rev),
-    readWorkspaceFile(input.root, files.upgrading, input.rev),
-  ]);
+  // One after the other: a bad `rev` is then always reported against the changelog, the file asked about first.
+  const changelog = await readWorkspaceFile(input.root, files.changelog, input.rev);
+  const upgrading = await readWorkspaceFile(input.root, files.upgrading, input.rev);
   return checkChangelogGate({
     version: input.version,
     previousVersion: input.previousVersion,
