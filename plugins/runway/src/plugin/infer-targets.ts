@@ -13,19 +13,50 @@ export interface ManifestSummary {
   extends?: string;
 }
 
-/** Tooling whose code shapes a build's bytes: a change here must invalidate cached tarballs. */
-const PACK_TOOLING = [
-  '{workspaceRoot}/packages/pack/src/**/*.ts',
-  '!{workspaceRoot}/packages/pack/src/**/*.spec.ts',
-  '{workspaceRoot}/plugins/runway/src/executors/build/*.ts',
-  '!{workspaceRoot}/plugins/runway/src/executors/build/*.spec.ts',
-];
-const VALIDATE_TOOLING = [
-  '{workspaceRoot}/packages/manifest/src/**/*.ts',
-  '!{workspaceRoot}/packages/manifest/src/**/*.spec.ts',
-  '{workspaceRoot}/plugins/runway/src/executors/validate/*.ts',
-  '!{workspaceRoot}/plugins/runway/src/executors/validate/*.spec.ts',
-];
+/** Source files of the tooling, without their specs. */
+const code = (...globs: string[]) => globs.flatMap((g) => [`{workspaceRoot}/${g}.ts`, `!{workspaceRoot}/${g}.spec.ts`]);
+
+/**
+ * Tooling whose code decides what validate reports: the manifest rules, how the project's files
+ * are read (git's entries), the executor.
+ */
+const VALIDATE_TOOLING = code(
+  'packages/manifest/src/**/*',
+  'packages/project-files/src/**/*',
+  'packages/git/src/{tracked-files,run-git}',
+  'plugins/runway/src/executors/{executor-io,validate/*}',
+);
+
+/**
+ * Tooling whose code decides a build's bytes: the packer, how it lists and reads git's entries,
+ * the link rule it refuses by, the manifest (name and version name the file), the executor.
+ */
+const PACK_TOOLING = code(
+  'packages/pack/src/**/*',
+  'packages/git/src/{tracked-files,run-git}',
+  'packages/safe-archive/src/link-rule',
+  'packages/manifest/src/**/*',
+  'packages/project-files/src/**/*',
+  'plugins/runway/src/executors/{executor-io,build/*}',
+);
+
+/**
+ * The libraries that encode a build's bytes, which no file of the workspace records: the zlib that
+ * deflates (Node's bundled one, or the system one a distribution's Node links) and the `tar`
+ * package that writes the headers (in node_modules). Nx runs a runtime input once per command,
+ * whatever the project count. `node` is the one on PATH, which also runs `nx` (`#!/usr/bin/env node`).
+ */
+export const ENCODERS_INPUT = { runtime: `node -p "'zlib ' + process.versions.zlib + ', tar ' + require('tar/package.json').version"` } as const;
+
+/**
+ * Pure: the input that makes git's view of the project part of the hash: the paths git tracks,
+ * with their modes and staged blob ids (`git ls-files --stage`). Nx hashes file contents but not
+ * modes, so without it a `git add --chmod=-x` would leave a cached build or validation in place.
+ * The contents on disk (what the working-tree build packs) come from the `{projectRoot}` fileset.
+ */
+export function gitEntriesInput(root: string): { runtime: string } {
+  return { runtime: `git ls-files --stage -- '${root.replaceAll("'", "'\\''")}'` };
+}
 
 /**
  * Pure: the Nx project configuration for one runtime or payload. Every project gets the same
@@ -41,7 +72,7 @@ export function inferProject(summary: ManifestSummary, options: NormalizedRunway
     validate: {
       executor: '@runway/nx-plugin:validate',
       cache: true,
-      inputs: [...projectFiles, ...VALIDATE_TOOLING],
+      inputs: [...projectFiles, gitEntriesInput(root), ...VALIDATE_TOOLING],
       outputs: [],
       metadata: meta(`Check ${projectName}'s manifest and files against the naming, version and platform rules`),
     },
@@ -49,7 +80,7 @@ export function inferProject(summary: ManifestSummary, options: NormalizedRunway
       executor: '@runway/nx-plugin:build',
       cache: true,
       dependsOn: ['validate', '^build'],
-      inputs: [...projectFiles, ...PACK_TOOLING, { env: 'SOURCE_DATE_EPOCH' }, '^default'],
+      inputs: [...projectFiles, gitEntriesInput(root), ...PACK_TOOLING, { env: 'SOURCE_DATE_EPOCH' }, ENCODERS_INPUT, '^default'],
       outputs: [outDir],
       options: { outputPath: outDir.replace('{workspaceRoot}/', '') },
       metadata: meta(`Pack ${projectName} into a reproducible tarball and its .sha256`),

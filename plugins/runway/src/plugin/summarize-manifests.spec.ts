@@ -51,6 +51,11 @@ describe('inferProject', () => {
     expect(build.outputs).toEqual(['{workspaceRoot}/dist/runtimes/x']);
     expect(build.inputs).toContainEqual({ env: 'SOURCE_DATE_EPOCH' });
     expect(build.inputs).toContain('{workspaceRoot}/packages/pack/src/**/*.ts');
+    expect(build.inputs).toContain('!{workspaceRoot}/packages/pack/src/**/*.spec.ts');
+    // git's modes and tracked set, and the zlib and tar that encode the bytes: nothing else records them.
+    expect(build.inputs).toContainEqual({ runtime: "git ls-files --stage -- 'runtimes/x'" });
+    expect(build.inputs).toContainEqual({ runtime: expect.stringMatching(/^node -p .*process\.versions\.zlib.*require\('tar\/package\.json'\)\.version/) });
+    expect(project.targets!.validate.inputs).toContainEqual({ runtime: "git ls-files --stage -- 'runtimes/x'" });
     expect(project.targets!.release.cache).toBe(false);
     expect(inferProject({ kind: 'payload', projectName: 'p', root: 'payloads/p' }, normalizeOptions({ distDir: 'out/' })).targets!.build.outputs)
       .toEqual(['{workspaceRoot}/out/payloads/p']);
