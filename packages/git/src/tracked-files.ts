@@ -109,6 +109,11 @@ function explainGitFailure(err: unknown, dir: string, source: TrackedSource): un
       hint: 'build from a git clone, or run "git init" and "git add" the project first', cause: err,
     });
   }
+  if (/dubious ownership/i.test(stderr)) {
+    return new UserError(`git refuses to read the repository of ${dir}: it belongs to another user`, {
+      hint: 'run as the owner of the checkout, or trust it: git config --global --add safe.directory <repository folder>', cause: err,
+    });
+  }
   if (typeof source === 'object' && /Not a valid object name|not a tree object|does not exist in|exists on disk, but not in|invalid object name/i.test(stderr)) {
     return new UserError(`commit ${source.commit} does not contain ${dir}`, {
       hint: 'commit the project first, or name a commit that has it', cause: err,
@@ -214,6 +219,7 @@ async function stderrOf(git: ReturnType<typeof execa>): Promise<string> {
 
 /** Reads whole (small) blobs, e.g. symlink targets, in one `git cat-file --batch` call. */
 export async function readBlobs(dir: string, oids: readonly string[]): Promise<Buffer[]> {
+  if (oids.length === 0) return [];
   const reader = openBlobReader(dir, oids);
   try {
     const blobs: Buffer[] = [];

@@ -1,5 +1,5 @@
 import { chmod, cp, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { list } from 'tar';
 import { describe, expect, it } from 'vitest';
 import { nxWorkspace, REPO_ROOT, type FixtureFile, type NxWorkspace } from '@runway/test-utils';
@@ -105,13 +105,20 @@ describe('build cache inputs in a real nx workspace with real git', () => {
     // SOURCE_DATE_EPOCH.
     expect(await build({ SOURCE_DATE_EPOCH: '1700000000' })).toMatchObject({ ran: true, sha256: expect.not.stringMatching(baseline) });
 
-    // Another zlib: the runtime input asks the `node` on PATH, here one that reports another zlib
-    // (and runs the real node for anything else, nx included). The bytes come out the same, as
-    // the compressor that ran is the real one; what matters is that the cache did not answer.
-    const shim = join(ws.dir, '.nx', 'other-node');
-    await mkdir(shim, { recursive: true });
-    await writeFile(join(shim, 'node'), `#!/bin/sh\ncase "$*" in *process.versions.zlib*) echo "zlib 1.2.8-other, tar 7.0.0"; exit 0;; esac\nexec '${process.execPath}' "$@"\n`, { mode: 0o755 });
-    expect(await build({ PATH: `${shim}${delimiter}${process.env.PATH}` })).toMatchObject({ ran: true, sha256: baseline });
+    // Another zlib: the Node running Nx and its tasks reports the zlib it compresses with. Here a
+    // preload makes this Node report another one (everything else about it stays the same, so the
+    // bytes do too); what matters is that the cache did not answer.
+    const preload = join(ws.dir, '.nx', 'other-zlib.js');
+    await writeFile(preload, "Object.defineProperty(process.versions, 'zlib', { value: '1.2.8-other' });\n");
+    expect(await build({ NODE_OPTIONS: `--require ${preload}` })).toMatchObject({ ran: true, sha256: baseline });
+
+    // Another release of `tar`, the library that encodes the headers.
+    const tar = join(ws.dir, 'node_modules/tar');
+    await rm(tar);
+    await cp(join(REPO_ROOT, 'node_modules/tar'), tar, { recursive: true });
+    const tarPackage = JSON.parse(await readFile(join(tar, 'package.json'), 'utf8')) as { version: string };
+    await writeFile(join(tar, 'package.json'), JSON.stringify({ ...tarPackage, version: `${tarPackage.version}-other` }));
+    expect(await build()).toMatchObject({ ran: true, sha256: baseline });
 
     // The packer's code: a real change to how it compresses, in the workspace's own packages/pack.
     const packer = join(ws.dir, 'packages/pack/src/pack-tarball.ts');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gitEntriesInput, inferProject } from './infer-targets';
+import { inferProject } from './infer-targets';
 import { normalizeOptions } from './options';
 
 describe('inferProject', () => {
@@ -8,9 +8,5 @@ describe('inferProject', () => {
     expect(project.targets!.release.dependsOn).toBeUndefined();
     expect(project.targets!['nx-release-publish'].dependsOn).toBeUndefined();
     expect(project.targets!.build.dependsOn).toEqual(['validate', '^build']);
-  });
-
-  it('quotes the project folder in the git input for the shell Nx runs it with', () => {
-    expect(gitEntriesInput("runtimes/it's here")).toEqual({ runtime: "git ls-files --stage -- 'runtimes/it'\\''s here'" });
   });
 });

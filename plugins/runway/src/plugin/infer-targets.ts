@@ -1,6 +1,7 @@
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import type { ProjectKind } from '@runway/manifest';
 import type { NormalizedRunwayPluginOptions } from './options';
+import { ENCODERS_ENV, gitEntriesEnv } from './task-env';
 
 /** What inference reads from one manifest: only what shapes the project graph. */
 export interface ManifestSummary {
@@ -41,38 +42,22 @@ const PACK_TOOLING = code(
 );
 
 /**
- * The libraries that encode a build's bytes, which no file of the workspace records: the zlib that
- * deflates (Node's bundled one, or the system one a distribution's Node links) and the `tar`
- * package that writes the headers (in node_modules). Nx runs a runtime input once per command,
- * whatever the project count. `node` is the one on PATH, which also runs `nx` (`#!/usr/bin/env node`).
- */
-export const ENCODERS_INPUT = { runtime: `node -p "'zlib ' + process.versions.zlib + ', tar ' + require('tar/package.json').version"` } as const;
-
-/**
- * Pure: the input that makes git's view of the project part of the hash: the paths git tracks,
- * with their modes and staged blob ids (`git ls-files --stage`). Nx hashes file contents but not
- * modes, so without it a `git add --chmod=-x` would leave a cached build or validation in place.
- * The contents on disk (what the working-tree build packs) come from the `{projectRoot}` fileset.
- */
-export function gitEntriesInput(root: string): { runtime: string } {
-  return { runtime: `git ls-files --stage -- '${root.replaceAll("'", "'\\''")}'` };
-}
-
-/**
  * Pure: the Nx project configuration for one runtime or payload. Every project gets the same
  * targets; `extends` becomes an implicit dependency so `nx affected` includes dependents.
  */
 export function inferProject(summary: ManifestSummary, options: NormalizedRunwayPluginOptions): ProjectConfiguration {
   const { kind, projectName, root } = summary;
   const outDir = `{workspaceRoot}/${options.distDir}/${kind === 'runtime' ? 'runtimes' : 'payloads'}/${projectName}`;
-  const projectFiles = ['{projectRoot}/**/*'];
+  // The contents on disk (what the working-tree build packs) come from the fileset; what git tracks
+  // and with which modes, which Nx does not hash, from the variable `preTasksExecution` sets.
+  const projectInputs = ['{projectRoot}/**/*', { env: gitEntriesEnv(root) }];
   const group = kind === 'runtime' ? 'Runtime' : 'Payload';
 
   const targets: Record<string, TargetConfiguration> = {
     validate: {
       executor: '@runway/nx-plugin:validate',
       cache: true,
-      inputs: [...projectFiles, gitEntriesInput(root), ...VALIDATE_TOOLING],
+      inputs: [...projectInputs, ...VALIDATE_TOOLING],
       outputs: [],
       metadata: meta(`Check ${projectName}'s manifest and files against the naming, version and platform rules`),
     },
@@ -80,7 +65,7 @@ export function inferProject(summary: ManifestSummary, options: NormalizedRunway
       executor: '@runway/nx-plugin:build',
       cache: true,
       dependsOn: ['validate', '^build'],
-      inputs: [...projectFiles, gitEntriesInput(root), ...PACK_TOOLING, { env: 'SOURCE_DATE_EPOCH' }, ENCODERS_INPUT, '^default'],
+      inputs: [...projectInputs, ...PACK_TOOLING, { env: 'SOURCE_DATE_EPOCH' }, { env: ENCODERS_ENV }, '^default'],
       outputs: [outDir],
       options: { outputPath: outDir.replace('{workspaceRoot}/', '') },
       metadata: meta(`Pack ${projectName} into a reproducible tarball and its .sha256`),
