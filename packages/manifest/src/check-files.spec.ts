@@ -52,6 +52,13 @@ describe('checkProjectFiles', () => {
     ]);
   });
 
+  it('says once that a project nothing of which is tracked needs "git add" (a new project)', () => {
+    const untracked = ['manifest.yaml', 'setup.sh', 'setup-ubuntu-amd64.sh'].map((name): ProjectFile => ({ name, disk: { executable: true, ignored: false } }));
+    expect(checkProjectFiles(runtime, untracked, 'runtimes/x').map((i) => [i.rule, i.file, i.message, i.fix])).toEqual([
+      ['manifest-tracked', 'runtimes/x', 'git tracks none of the files in runtimes/x, so its package would be empty', 'git add runtimes/x, then commit'],
+    ]);
+  });
+
   it('requires a payload Dockerfile that git tracks', () => {
     const payload = { ...runtime, kind: 'payload' as const, platforms: [] };
     expect(checkProjectFiles(payload, [manifestFile], 'payloads/x').map((i) => i.rule)).toEqual(['dockerfile-present']);

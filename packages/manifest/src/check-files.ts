@@ -19,6 +19,11 @@ export function checkProjectFiles(manifest: Manifest, files: ProjectFile[], proj
     return undefined;
   };
 
+  if (!files.some((f) => f.tracked)) {
+    // A new project before its first `git add`: one message, not one per file.
+    return [{ severity: 'error', file: projectDir, rule: 'manifest-tracked',
+      message: `git tracks none of the files in ${projectDir}, so its package would be empty`, fix: `git add ${projectDir}, then commit` }];
+  }
   requireTracked('manifest.yaml', 'manifest-tracked', { message: 'manifest.yaml is missing', fix: `add ${at('manifest.yaml')}` });
   if (manifest.kind === 'payload') {
     requireTracked(manifest.dockerfile, 'dockerfile-present', {
