@@ -96,6 +96,11 @@ describe('openBlobReader', () => {
     await reader.close();
 
     expect((await readBlobs(root, ids.slice(1, 2))).map(String)).toEqual(['*.log\n']);
+    // Read only after git has long finished (a small blob fits the pipe): its output is still there.
+    const late = openBlobReader(root, ids.slice(1, 2));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(await late.next(ids[1])).toBe(6);
+    await late.close();
     // Stopping early (a refused package) does not leave git waiting on a full pipe.
     const early = openBlobReader(root, ids);
     expect(await early.next(ids[0])).toBe(big.length);

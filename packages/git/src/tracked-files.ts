@@ -1,5 +1,6 @@
 import { basename, dirname } from 'node:path';
-import { ExecaError, execa } from 'execa';
+import { spawn } from 'node:child_process';
+import { ExecaError } from 'execa';
 import { UserError } from '@runway/errors';
 import { runGit } from './run-git';
 
@@ -139,17 +140,32 @@ export interface BlobReader {
 
 /** Starts `git cat-file --batch` in `dir` for `oids` (see {@link BlobReader}). */
 export function openBlobReader(dir: string, oids: readonly string[]): BlobReader {
-  const git = execa('git', ['cat-file', '--batch'], { cwd: dir, input: oids.length ? `${oids.join('\n')}\n` : '', buffer: { stdout: false, stderr: true }, encoding: 'buffer' });
-  // Awaited in close(); until then a failure surfaces as a short read.
-  git.catch(() => undefined);
-  // Paused now: execa resumes (and so discards) an unbuffered stream nobody reads within a tick,
-  // and the iterator below attaches its listener only at its first next().
-  git.stdout.pause();
+  const git = spawn('git', ['cat-file', '--batch'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  // The first read comes later, and an output stream nobody listens to is drained (its data
+  // dropped) when the process exits (Node's flushStdio; execa resumes it even sooner): listening
+  // now keeps it buffered, paused, until read.
+  git.stdout.on('readable', () => undefined);
+  let stderr = '';
+  let spawnError: Error | undefined;
+  git.stderr.setEncoding('utf8').on('data', (text: string) => { if (stderr.length < 4096) stderr += text; });
+  const exited = new Promise<void>((resolve) => {
+    git.once('close', () => resolve());
+    git.once('error', (err) => { spawnError = err; resolve(); });
+  });
+  // git stops reading its input when it is stopped early: that is no error of ours.
+  git.stdin.on('error', () => undefined);
+  git.stdin.end(oids.length ? `${oids.join('\n')}\n` : '');
   const chunks = git.stdout[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let pending: Buffer = Buffer.alloc(0);
   let left = 0;
   let pendingTrailer = false;
 
+  /** Why git's output ended before it should have, once git has finished. */
+  const endedEarly = async (): Promise<Error> => {
+    await exited;
+    const why = spawnError?.message ?? (stderr.trim() || `exit code ${git.exitCode}`);
+    return new Error(`git cat-file ended early in ${dir}: ${why}`);
+  };
   /** Makes at least one byte available in `pending`; false at the end of git's output. */
   const fill = async (): Promise<boolean> => {
     while (pending.length === 0) {
@@ -161,7 +177,7 @@ export function openBlobReader(dir: string, oids: readonly string[]): BlobReader
   };
   const skip = async (count: number): Promise<void> => {
     for (let n = count; n > 0;) {
-      if (!(await fill())) throw new Error('git cat-file ended early');
+      if (!(await fill())) throw await endedEarly();
       const used = Math.min(n, pending.length);
       pending = pending.subarray(used);
       n -= used;
@@ -170,7 +186,7 @@ export function openBlobReader(dir: string, oids: readonly string[]): BlobReader
   const readHeader = async (): Promise<string> => {
     const parts: Buffer[] = [];
     for (;;) {
-      if (!(await fill())) throw new Error(`git cat-file ended early${await stderrOf(git)}`);
+      if (!(await fill())) throw await endedEarly();
       const newline = pending.indexOf(0x0a);
       if (newline >= 0) {
         parts.push(pending.subarray(0, newline));
@@ -203,18 +219,12 @@ export function openBlobReader(dir: string, oids: readonly string[]): BlobReader
       return n;
     },
     async close() {
-      // Unread output would keep git (and execa, which waits for the stream) from ever finishing.
+      // Unread output would keep git waiting on a full pipe.
       git.stdout.destroy();
       git.kill();
-      await git.catch(() => undefined);
+      await exited;
     },
   };
-}
-
-async function stderrOf(git: ReturnType<typeof execa>): Promise<string> {
-  const result = await git.catch((err: unknown) => err);
-  const stderr = result instanceof ExecaError ? Buffer.from(result.stderr ?? '').toString('utf8').trim() : '';
-  return stderr ? `: ${stderr}` : '';
 }
 
 /** Reads whole (small) blobs, e.g. symlink targets, in one `git cat-file --batch` call. */

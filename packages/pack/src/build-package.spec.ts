@@ -150,6 +150,13 @@ describe('buildPackage', () => {
       await unlink(join(dir, 'lib/a.txt'));
       return dir;
     }, /lib\/a\.txt is tracked by git as a file but is missing in the working tree/],
+    ['with a tracked folder replaced by a symlink on disk', async () => {
+      const { dir } = await repo();
+      const elsewhere = await testdir({ 'a.txt': 'not the project\n', 'B.txt': 'x', 'a-b/c.txt': 'c', 'a.d/z.txt': 'z' });
+      await rm(join(dir, 'lib'), { recursive: true });
+      await symlink(elsewhere, join(dir, 'lib'));
+      return dir;
+    }, /runtimes\/demo\/lib holds files git tracks but is not a folder in the working tree/],
   ])('refuses a working-tree build %s with a UserError', async (_, setUp, message) => {
     const dir = await setUp();
     const building = build(dir);

@@ -38,12 +38,23 @@ export async function gitTreeSource(projectDir: string, source: PackageSource): 
 /** git's entries with the content on disk; a tracked path that is missing or of another type there is refused. */
 async function workingTreeSource(dir: string, tracked: TrackedEntry[]): Promise<PackSource> {
   const leaves: LeafEntry[] = [];
+  const lstatOrNothing = (abs: string) => lstat(abs).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
+    throw mapFsError(err, `read ${abs}`);
+  });
+  // A folder replaced by a symlink on disk would have its files read from wherever it points.
+  const folders = new Set(tracked.flatMap((e) => e.path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+  for (const folder of folders) {
+    const abs = join(dir, folder);
+    if (!(await lstatOrNothing(abs))?.isDirectory()) {
+      throw new UserError(`${abs} holds files git tracks but is not a folder in the working tree`, {
+        hint: `restore it ("git checkout -- ${abs}"), or record the change with git add / git rm`,
+      });
+    }
+  }
   for (const entry of tracked) {
     const abs = join(dir, entry.path);
-    const stats = await lstat(abs).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
-      throw mapFsError(err, `read ${abs}`);
-    });
+    const stats = await lstatOrNothing(abs);
     const isLink = entry.mode === '120000';
     if (!stats || (isLink ? !stats.isSymbolicLink() : !stats.isFile())) {
       throw new UserError(`${abs} is tracked by git as a ${isLink ? 'symlink' : 'file'} but ${stats ? 'is something else' : 'is missing'} in the working tree`, {
