@@ -4,3 +4,4 @@ export { commitFile, type CommitFileInput, type GitIdentity } from './commit-fil
 export { pushCommit, isRejectedPush } from './push';
 export { localTagExists, remoteTagExists, createAnnotatedTag, pushTag, deleteLocalTag } from './tags';
 export { worktreeChanges, classifyBranchSync, compareCommits, remoteDefaultBranch, repositoryRoot, trackedFiles, type BranchSync } from './worktree-status';
+export { listTrackedEntries, ignoredByGit, openBlobReader, readBlobs, type TrackedEntry, type TrackedSource, type GitFileMode, type BlobReader } from './tracked-files';

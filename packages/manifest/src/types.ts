@@ -51,8 +51,14 @@ export interface ManifestResult {
   warnings: Issue[];
 }
 
-/** What validation needs to know about a file in the project folder. */
+/**
+ * What validation knows of a top-level file of the project folder: how git records it (what a
+ * package holds) and how it is on disk (only to explain a difference).
+ */
 export interface ProjectFile {
   name: string;
-  executable: boolean;
+  /** git's index entry, or undefined when git does not track the file. */
+  tracked?: { executable: boolean };
+  /** The file in the working tree, or undefined when it is not there; `ignored` when a .gitignore matches it. */
+  disk?: { executable: boolean; ignored: boolean };
 }

@@ -1,14 +1,23 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '@runway/errors';
-import { DEFAULT_MTIME, packTarball, type PackResult } from './pack-tarball';
+import { mapFsError } from '@runway/atomic-write';
+import { gitTreeSource, type PackageSource } from './git-tree';
+import { checkArchiveOptions, DEFAULT_MTIME, writeArchive, type PackResult } from './pack-tarball';
 import { writeChecksumFile } from './write-checksum-file';
 
 export interface BuildPackageOptions {
+  /** The project folder (absolute, or relative to the process cwd), a folder inside a git repository. */
   projectDir: string;
   name: string;
   version: string;
   outDir: string;
+  /**
+   * What to pack, always exactly what git tracks with git's modes: `{ commit }` for the project's
+   * tree at that commit (a release; nothing is read from the working tree), `'working-tree'` for
+   * git's index entries with their content on disk (the `build` target). See {@link PackageSource}.
+   */
+  source: PackageSource;
   /** `SOURCE_DATE_EPOCH` as found in the environment: whole seconds, or undefined/empty for the default. */
   sourceDateEpoch?: string;
   /** Also report every packed file with its sha256 (`files` of the result); see `PackTarballOptions.hashFiles`. */
@@ -16,14 +25,20 @@ export interface BuildPackageOptions {
 }
 
 /**
- * Builds one project: `<outDir>/<name>-<version>.tar.gz` holding `<name>/…`, then `<file>.sha256`
- * next to it. The checksum file is written last, so its presence means the tarball is complete.
+ * Builds one project: `<outDir>/<name>-<version>.tar.gz` holding `<name>/` with exactly the files
+ * git tracks in `projectDir` (untracked and ignored files never), then `<file>.sha256` next to it.
+ * The checksum file is written last, so its presence means the tarball is complete. Two builds of
+ * the same commit give the same bytes on any machine with the same zlib; for a clean checkout the
+ * working-tree source gives the same bytes as its commit.
+ * @throws UserError outside a git repository, when git tracks nothing there, for a submodule, a
+ *   link that leaves the project, a tracked file missing from the working tree, or a bad epoch.
  */
 export async function buildPackage(options: BuildPackageOptions): Promise<PackResult & { sha256File: string }> {
   const { projectDir, name, version, outDir } = options;
-  const mtime = parseSourceDateEpoch(options.sourceDateEpoch);
-  await mkdir(outDir, { recursive: true });
-  const packed = await packTarball({ sourceDir: projectDir, prefix: name, outFile: join(outDir, `${name}-${version}.tar.gz`), mtime, hashFiles: options.hashFiles });
+  const archive = { prefix: name, outFile: join(outDir, `${name}-${version}.tar.gz`), mtime: parseSourceDateEpoch(options.sourceDateEpoch), hashFiles: options.hashFiles };
+  checkArchiveOptions(archive);
+  await mkdir(outDir, { recursive: true }).catch((err) => { throw mapFsError(err, `create ${outDir}`); });
+  const packed = await writeArchive(await gitTreeSource(projectDir, options.source), archive);
   const sha256Path = `${packed.path}.sha256`;
   await writeChecksumFile(sha256Path, packed.sha256, packed.fileName);
   return { ...packed, sha256File: sha256Path };

@@ -1,4 +1,4 @@
-import type { FileHandle } from 'node:fs/promises';
+import type { ByteReader } from './pack-source';
 
 /** Receives each full chunk; the buffer is handed over and never touched again by the writer. */
 export type ChunkSink = (chunk: Buffer) => Promise<void>;
@@ -44,16 +44,17 @@ export class ChunkedWriter {
   }
 
   /**
-   * Copies exactly `length` bytes of `file` from its start. Returns the number of bytes actually
-   * available, which is less than `length` when the file shrank after it was listed. `onRead` sees
-   * every slice as it lands in the chunk (before the chunk is handed over), e.g. to hash the file.
+   * Copies exactly `length` bytes from `reader`, straight into the chunk. Returns the number of
+   * bytes actually available, which is less than `length` when a file shrank after it was listed.
+   * `onRead` sees every slice as it lands in the chunk (before the chunk is handed over), e.g. to
+   * hash the file.
    */
-  async writeFrom(file: FileHandle, length: number, onRead?: (bytes: Buffer) => void): Promise<number> {
+  async writeFrom(reader: ByteReader, length: number, onRead?: (bytes: Buffer) => void): Promise<number> {
     let position = 0;
     while (position < length) {
       const want = Math.min(length - position, this.chunkSize - this.used);
       this.reserve(want);
-      const { bytesRead } = await file.read(this.chunk, this.used, want, position);
+      const bytesRead = await reader.read(this.chunk, this.used, want);
       if (bytesRead === 0) return position;
       onRead?.(this.chunk.subarray(this.used, this.used + bytesRead));
       position += bytesRead;

@@ -1,20 +1,15 @@
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '@runway/errors';
-import { symlinkStaysInside } from '@runway/safe-archive';
-
-/** One entry of a packed tree, with everything that varies between machines already normalised. */
-export type TreeEntry =
-  | { type: 'dir'; path: string; mode: 0o755 }
-  | { type: 'file'; path: string; mode: 0o755 | 0o644; size: number }
-  | { type: 'symlink'; path: string; mode: 0o777; target: string };
+import { checkLinkTarget, compareArchivePaths, type TreeEntry } from './tree-entry';
 
 /**
- * Walks `root` and returns its entries (not `root` itself) in archive order: depth first, siblings
- * sorted by the UTF-8 bytes of their names, like `tar --sort=name`. Paths are POSIX and relative.
+ * Walks `root` and returns everything in it (not `root` itself) in archive order. Paths are POSIX
+ * and relative. For a plain folder (a built environment, a test fixture); a project is listed
+ * from git instead (`listGitTree`), so only what git tracks is packed.
  *
  * Only what a runtime can rely on survives: the executable bit (any x bit → 0755), the size, and
- * symlink targets. Owners, times and umask-dependent bits are dropped so two checkouts list the same.
+ * symlink targets. Owners, times and umask-dependent bits are dropped so two copies list the same.
  * Symlinks are kept as symlinks only while they stay inside `root`; anything else (absolute or
  * escaping targets, sockets, FIFOs, devices) is refused, because it would not survive a safe extract.
  */
@@ -25,7 +20,7 @@ export async function listTree(root: string): Promise<TreeEntry[]> {
 }
 
 async function walk(root: string, rel: string, out: TreeEntry[]): Promise<void> {
-  const names = (await readdir(join(root, rel))).sort(byUtf8);
+  const names = (await readdir(join(root, rel))).sort(compareArchivePaths);
   for (const name of names) {
     const path = rel ? `${rel}/${name}` : name;
     const abs = join(root, path);
@@ -45,21 +40,4 @@ async function walk(root: string, rel: string, out: TreeEntry[]): Promise<void> 
       });
     }
   }
-}
-
-/**
- * Pure: refuses a link the client's extractor would refuse, by the extractor's own rule: a package
- * that packs but cannot be installed must never be built, let alone published. `path` is relative
- * to the packed folder, which the extractor sees as the package's top-level folder.
- */
-export function checkLinkTarget(path: string, target: string, shownAs = path): void {
-  if (!symlinkStaysInside(['top', ...path.split('/')], target)) {
-    throw new UserError(`cannot pack symlink ${shownAs} -> ${target}: a link must stay inside the project and may only climb ("../") before it descends`, {
-      hint: 'copy the file into the project, or write the link as a plain relative path such as ../setup.sh',
-    });
-  }
-}
-
-function byUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }

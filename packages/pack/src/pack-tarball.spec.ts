@@ -1,78 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, readFile, readdir, symlink, utimes } from 'node:fs/promises';
+import { readFile, readdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { list } from 'tar';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '@runway/errors';
-import { testdir, type FixtureFile } from '@runway/test-utils';
-import { buildPackage, packTarball } from './index';
-
-const runtimeFiles: Record<string, FixtureFile> = {
-  'manifest.yaml': 'name: demo\nversion: 1.2.3\n',
-  'setup.sh': { content: '#!/bin/sh\necho setup\n', mode: 0o755 },
-  'setup-ubuntu-amd64.sh': { content: '#!/bin/sh\n', mode: 0o700 },
-  'lib/B.txt': 'upper case sorts first\n',
-  'lib/a.txt': 'a\n',
-  'lib/a-b/c.txt': 'c\n',
-  'lib/a.d/z.txt': 'z\n',
-  [`deep/${'long-folder-name-'.repeat(8)}/file.txt`]: 'needs a pax header\n',
-};
-
-interface ListedEntry { path: string; type: string; mode: number; uid: number; gid: number; uname: string; gname: string; mtime: number; linkpath: string }
-
-async function listArchive(file: string): Promise<ListedEntry[]> {
-  const entries: ListedEntry[] = [];
-  await list({
-    file,
-    onReadEntry: (e) => {
-      entries.push({
-        path: e.path, type: e.type, mode: e.mode ?? -1, uid: e.uid ?? -1, gid: e.gid ?? -1,
-        uname: e.uname ?? '', gname: e.gname ?? '', mtime: (e.mtime?.getTime() ?? -1) / 1000, linkpath: e.linkpath ?? '',
-      });
-    },
-  });
-  return entries;
-}
-
-describe('buildPackage', () => {
-  it('gives the same sha256 for two checkouts with different paths, mtimes and permission bits', async () => {
-    const a = await testdir(Object.fromEntries(Object.entries(runtimeFiles).map(([p, f]) => [`checkout-one/runtimes/demo/${p}`, f])));
-    const b = await testdir(Object.fromEntries(Object.entries(runtimeFiles).map(([p, f]) => [`elsewhere/demo/${p}`, f])));
-    const dirA = join(a, 'checkout-one/runtimes/demo');
-    const dirB = join(b, 'elsewhere/demo');
-    // What another clock and another umask (077 vs 022) leave behind: other mtimes, other r/w bits.
-    await utimes(join(dirB, 'lib/a.txt'), new Date('2001-02-03'), new Date('2001-02-03'));
-    await utimes(join(dirB, 'lib'), new Date('2011-02-03'), new Date('2011-02-03'));
-    await chmod(join(dirB, 'lib/B.txt'), 0o600);
-    await chmod(join(dirB, 'lib'), 0o700);
-    await chmod(join(dirB, 'setup.sh'), 0o700);
-
-    const one = await buildPackage({ projectDir: dirA, name: 'demo', version: '1.2.3', outDir: join(a, 'dist') });
-    const two = await buildPackage({ projectDir: dirB, name: 'demo', version: '1.2.3', outDir: join(b, 'out/x') });
-
-    expect(two.sha256).toBe(one.sha256);
-    expect(two.size).toBe(one.size);
-    expect(await readFile(one.path)).toEqual(await readFile(two.path));
-    expect(one.fileName).toBe('demo-1.2.3.tar.gz');
-    expect(await readFile(one.sha256File, 'utf8')).toBe(`${one.sha256}  demo-1.2.3.tar.gz\n`);
-    // Only the tarball and its checksum: no temp files left behind.
-    expect((await readdir(join(a, 'dist'))).sort()).toEqual(['demo-1.2.3.tar.gz', 'demo-1.2.3.tar.gz.sha256']);
-    await execa('sha256sum', ['-c', 'demo-1.2.3.tar.gz.sha256'], { cwd: join(a, 'dist') });
-  });
-
-  it('changes the bytes when SOURCE_DATE_EPOCH or a file changes, and rejects a malformed epoch', async () => {
-    const dir = await testdir(runtimeFiles);
-    const build = (outDir: string, sourceDateEpoch?: string) =>
-      buildPackage({ projectDir: dir, name: 'demo', version: '1.2.3', outDir: join(dir, outDir), sourceDateEpoch });
-    const base = await build('../out-a');
-    expect((await build('../out-b', '')).sha256).toBe(base.sha256);
-    expect((await build('../out-c', '1700000000')).sha256).not.toBe(base.sha256);
-    await chmod(join(dir, 'lib/a.txt'), 0o755);
-    expect((await build('../out-d')).sha256).not.toBe(base.sha256);
-    await expect(build('../out-e', '2024-01-01')).rejects.toThrow(/SOURCE_DATE_EPOCH must be whole seconds/);
-  });
-});
+import { testdir } from '@runway/test-utils';
+import { packTarball } from './index';
+import { listArchive, runtimeFiles } from './testing/archive';
 
 describe('packTarball', () => {
   it('writes sorted entries under one top-level folder, owned 0/0 without names, modes normalised', async () => {

@@ -1,5 +1,5 @@
 import { Header, Pax } from 'tar';
-import type { TreeEntry } from './list-tree';
+import type { TreeEntry } from './tree-entry';
 
 const TYPE = { dir: 'Directory', file: 'File', symlink: 'SymbolicLink' } as const;
 

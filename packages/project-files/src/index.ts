@@ -1,1 +1,1 @@
-export { readManifest, listProjectFiles, validateProject } from './read-project';
+export { readManifest, validateProject } from './read-project';

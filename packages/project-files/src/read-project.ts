@@ -1,6 +1,8 @@
+import { readlinkSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename, join, posix, relative } from 'node:path';
 import { mapFsError } from '@runway/atomic-write';
+import { ignoredByGit, listTrackedEntries, type TrackedEntry } from '@runway/git';
 import { checkProjectFiles, kindOfProject, parseManifest, type ManifestResult, type ProjectFile } from '@runway/manifest';
 
 /** Reads `<workspaceRoot>/<projectRoot>/manifest.yaml` and validates it (file checks not included). */
@@ -10,16 +12,12 @@ export async function readManifest(workspaceRoot: string, projectRoot: string): 
   return parseManifest(text, { file, kind: kindOfProject(projectRoot), folderName: basename(projectRoot) });
 }
 
-/** Lists the top-level files of a project folder with their executable bit. */
-export async function listProjectFiles(dir: string): Promise<ProjectFile[]> {
-  const names = await readdir(dir);
-  return Promise.all(names.map(async (name) => {
-    const s = await stat(join(dir, name));
-    return { name, executable: s.isFile() && (s.mode & 0o111) !== 0 };
-  }));
-}
-
-/** Full validation of one project: manifest plus the files it requires. */
+/**
+ * Full validation of one project: manifest plus the files it requires, judged on what git's index
+ * records (what `build` packs, and what the next commit, hence a release, holds), with the disk
+ * state alongside so a message can explain a difference.
+ * @throws UserError outside a git repository (a package is defined by what git tracks).
+ */
 export async function validateProject(workspaceRoot: string, projectRoot: string): Promise<ManifestResult> {
   const result = await readManifest(workspaceRoot, projectRoot);
   if (!result.manifest) return result;
@@ -31,4 +29,40 @@ export async function validateProject(workspaceRoot: string, projectRoot: string
     errors: [...result.errors, ...errors],
     warnings: [...result.warnings, ...issues.filter((i) => i.severity === 'warning')],
   };
+}
+
+/** The top-level files of a project folder: as git's index records them, and as they are on disk. */
+async function listProjectFiles(dir: string): Promise<ProjectFile[]> {
+  const tracked = await listTrackedEntries(dir, 'index');
+  const byPath = new Map(tracked.map((e) => [e.path, e]));
+  const files = new Map<string, ProjectFile>();
+  for (const entry of tracked) {
+    if (!entry.path.includes('/')) files.set(entry.path, { name: entry.path, tracked: { executable: isExecutable(entry, byPath, dir) } });
+  }
+  const onDisk = await readdir(dir).catch((err) => { throw mapFsError(err, `read ${dir}`); });
+  const untracked = onDisk.filter((name) => !byPath.has(name));
+  const ignored = untracked.length ? await ignoredByGit(dir, untracked) : new Set<string>();
+  await Promise.all(onDisk.map(async (name) => {
+    const s = await stat(join(dir, name)).catch(() => undefined);
+    if (!s?.isFile()) return;
+    files.set(name, { name, ...files.get(name), disk: { executable: (s.mode & 0o111) !== 0, ignored: ignored.has(name) } });
+  }));
+  return [...files.values()];
+}
+
+/**
+ * Whether git records `entry` as executable; a symlink counts as its target inside the project
+ * (read from the working tree, as the index holds only its id), followed a few links deep.
+ */
+function isExecutable(entry: TrackedEntry, byPath: Map<string, TrackedEntry>, dir: string, depth = 0): boolean {
+  if (entry.mode === '100755') return true;
+  if (entry.mode !== '120000' || depth > 8) return false;
+  let target: string;
+  try {
+    target = readlinkSync(join(dir, entry.path));
+  } catch {
+    return false;
+  }
+  const next = byPath.get(posix.normalize(posix.join(posix.dirname(entry.path), target)));
+  return next !== undefined && isExecutable(next, byPath, dir, depth + 1);
 }

@@ -30,6 +30,8 @@ export const buildStep: Step = {
     const { workspaceRoot, projectRoot, env } = ctx.options;
     const built = await buildPackage({
       projectDir: join(workspaceRoot, projectRoot), name, version, outDir: ctx.workDir, sourceDateEpoch: env.SOURCE_DATE_EPOCH, hashFiles: true,
+      // TODO(#8): the release engineer switches this to `{ commit }` (the release commit).
+      source: 'working-tree',
     });
     const sbomPath = join(ctx.workDir, sbomFileName(name, version));
     const sbom = sbomFor({

@@ -61,7 +61,7 @@ describe('release steps', () => {
     await writeFile(join(dist, 'alpha-1.0.0.tar.gz'), stale);
     await writeFile(join(dist, 'alpha-1.0.0.tar.gz.sha256'), `${staleSha}  alpha-1.0.0.tar.gz\n`);
     await runUpTo(ctx, buildStep);
-    const fresh = await buildPackage({ projectDir: join(ctx.options.workspaceRoot, 'runtimes', 'alpha'), name: 'alpha', version: '1.0.0', outDir: await testdir() });
+    const fresh = await buildPackage({ projectDir: join(ctx.options.workspaceRoot, 'runtimes', 'alpha'), name: 'alpha', version: '1.0.0', outDir: await testdir(), source: 'working-tree' });
     expect(ctx.facts.assets![0].sha256).not.toBe(staleSha);
     expect(ctx.facts.assets![0]).toMatchObject({ sha256: fresh.sha256, size: fresh.size });
     expect(ctx.facts.assets!.every((a) => a.path.startsWith(ctx.workDir))).toBe(true);

@@ -1,6 +1,10 @@
+import { chmod } from 'node:fs/promises';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { FixtureFile } from '@runway/test-utils';
-import { nxWorkspace } from '@runway/test-utils';
+import { nxWorkspace, REPO_ROOT } from '@runway/test-utils';
 
 const script = { content: '#!/bin/sh\nexit 0\n', mode: 0o755 };
 function runtime(folder: string, manifest: string, scripts = ['setup.sh', 'setup-ubuntu-amd64.sh']): Record<string, FixtureFile> {
@@ -36,10 +40,49 @@ describe('nx run-many -t validate', () => {
     expect(out).not.toContain('- good:validate');
   });
 
-  it('passes with a warning when only the folder and the name differ', async () => {
+  it('shows the folder/name warning with the default command, from cache too and in the terminal UI', async () => {
     const ws = await nxWorkspace(runtime('python-copy', manifest('python-3.11-ml')));
-    const run = await ws.nx(['run-many', '-t', 'validate']);
-    expect(run.exitCode, String(run.all)).toBe(0);
-    expect(String(run.all)).toMatch(/warning +\[name-matches-folder\] +name "python-3\.11-ml" differs from its folder "python-copy"/);
-  });
+    const warning = /warning +\[name-matches-folder\] +name "python-3\.11-ml" differs from its folder "python-copy"\n +fix: rename the folder/;
+    // Exactly what a user types: no --outputStyle, so Nx hides the output of tasks that succeed.
+    const plain = () => execa(join(REPO_ROOT, 'node_modules/.bin/nx'), ['run-many', '-t', 'validate'], { cwd: ws.dir, env: ws.env, all: true, reject: false });
+    for (const attempt of ['ran', 'from cache']) {
+      const run = await plain();
+      expect(run.exitCode, run.all).toBe(0);
+      expect(run.all, attempt).toMatch(/Output of 1 successful task was not shown/);
+      expect(run.all, attempt).toMatch(/Runway: validation passed with 1 warning:/);
+      expect(run.all, attempt).toMatch(warning);
+    }
+    expect((await plain()).all).toMatch(/\[local cache\]|read the output from the cache/);
+
+    // On a terminal Nx runs its full-screen UI, which the summary has to outlive.
+    const tty = await execa('script', ['-qfec', `stty cols 160 rows 40; ${join(REPO_ROOT, 'node_modules/.bin/nx')} run-many -t validate --skip-nx-cache`, '/dev/null'], {
+      cwd: ws.dir, env: { ...ws.env, NX_TUI: undefined, TERM: 'xterm-256color' }, all: true, reject: false, timeout: 300_000,
+    });
+    const screen = stripVTControlCharacters(String(tty.all)).replace(/\r/g, '');
+    expect(tty.exitCode, screen).toBe(0);
+    const afterUi = screen.slice(screen.lastIndexOf('Successfully ran target validate'));
+    expect(afterUi, screen).toMatch(warning);
+  }, 900_000);
+
+  it('judges the mode git records: chmod -x committed through git fails validate, not answered from cache', async () => {
+    const ws = await nxWorkspace(runtime('good', manifest('good')));
+    const first = await ws.nx(['run', 'good:validate']);
+    expect(first.exitCode, first.all).toBe(0);
+    expect((await ws.nx(['run', 'good:validate'])).all).toMatch(/good:validate +\[(local cache|existing outputs)/);
+
+    await chmod(join(ws.dir, 'runtimes/good/setup-ubuntu-amd64.sh'), 0o644);
+    await ws.git(['add', 'runtimes/good/setup-ubuntu-amd64.sh']);
+    const after = await ws.nx(['run', 'good:validate']);
+    expect(after.exitCode, after.all).toBe(1);
+    expect(after.all).not.toMatch(/good:validate +\[(local cache|existing outputs)/);
+    expect(after.all).toMatch(/runtimes\/good\/setup-ubuntu-amd64\.sh +error +\[platform-script-executable\] +setup-ubuntu-amd64\.sh is not executable\n +fix: git add --chmod=\+x runtimes\/good\/setup-ubuntu-amd64\.sh/);
+
+    // Executable again on disk, but git still records 0644, and that is what a package holds.
+    await chmod(join(ws.dir, 'runtimes/good/setup-ubuntu-amd64.sh'), 0o755);
+    const diskOnly = await ws.nx(['run', 'good:validate']);
+    expect(diskOnly.exitCode, diskOnly.all).toBe(1);
+    expect(diskOnly.all).toMatch(/is not executable in git \(only on disk\)/);
+    await ws.git(['add', 'runtimes/good/setup-ubuntu-amd64.sh']);
+    expect((await ws.nx(['run', 'good:validate'])).exitCode).toBe(0);
+  }, 900_000);
 });

@@ -1,6 +1,7 @@
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import type { ProjectKind } from '@runway/manifest';
 import type { NormalizedRunwayPluginOptions } from './options';
+import { ENCODERS_ENV, gitEntriesEnv } from './task-env';
 
 /** What inference reads from one manifest: only what shapes the project graph. */
 export interface ManifestSummary {
@@ -13,19 +14,32 @@ export interface ManifestSummary {
   extends?: string;
 }
 
-/** Tooling whose code shapes a build's bytes: a change here must invalidate cached tarballs. */
-const PACK_TOOLING = [
-  '{workspaceRoot}/packages/pack/src/**/*.ts',
-  '!{workspaceRoot}/packages/pack/src/**/*.spec.ts',
-  '{workspaceRoot}/plugins/runway/src/executors/build/*.ts',
-  '!{workspaceRoot}/plugins/runway/src/executors/build/*.spec.ts',
-];
-const VALIDATE_TOOLING = [
-  '{workspaceRoot}/packages/manifest/src/**/*.ts',
-  '!{workspaceRoot}/packages/manifest/src/**/*.spec.ts',
-  '{workspaceRoot}/plugins/runway/src/executors/validate/*.ts',
-  '!{workspaceRoot}/plugins/runway/src/executors/validate/*.spec.ts',
-];
+/** Source files of the tooling, without their specs. */
+const code = (...globs: string[]) => globs.flatMap((g) => [`{workspaceRoot}/${g}.ts`, `!{workspaceRoot}/${g}.spec.ts`]);
+
+/**
+ * Tooling whose code decides what validate reports: the manifest rules, how the project's files
+ * are read (git's entries), the executor.
+ */
+const VALIDATE_TOOLING = code(
+  'packages/manifest/src/**/*',
+  'packages/project-files/src/**/*',
+  'packages/git/src/{tracked-files,run-git}',
+  'plugins/runway/src/executors/{executor-io,validate/*}',
+);
+
+/**
+ * Tooling whose code decides a build's bytes: the packer, how it lists and reads git's entries,
+ * the link rule it refuses by, the manifest (name and version name the file), the executor.
+ */
+const PACK_TOOLING = code(
+  'packages/pack/src/**/*',
+  'packages/git/src/{tracked-files,run-git}',
+  'packages/safe-archive/src/link-rule',
+  'packages/manifest/src/**/*',
+  'packages/project-files/src/**/*',
+  'plugins/runway/src/executors/{executor-io,build/*}',
+);
 
 /**
  * Pure: the Nx project configuration for one runtime or payload. Every project gets the same
@@ -34,14 +48,16 @@ const VALIDATE_TOOLING = [
 export function inferProject(summary: ManifestSummary, options: NormalizedRunwayPluginOptions): ProjectConfiguration {
   const { kind, projectName, root } = summary;
   const outDir = `{workspaceRoot}/${options.distDir}/${kind === 'runtime' ? 'runtimes' : 'payloads'}/${projectName}`;
-  const projectFiles = ['{projectRoot}/**/*'];
+  // The contents on disk (what the working-tree build packs) come from the fileset; what git tracks
+  // and with which modes, which Nx does not hash, from the variable `preTasksExecution` sets.
+  const projectInputs = ['{projectRoot}/**/*', { env: gitEntriesEnv(root) }];
   const group = kind === 'runtime' ? 'Runtime' : 'Payload';
 
   const targets: Record<string, TargetConfiguration> = {
     validate: {
       executor: '@runway/nx-plugin:validate',
       cache: true,
-      inputs: [...projectFiles, ...VALIDATE_TOOLING],
+      inputs: [...projectInputs, ...VALIDATE_TOOLING],
       outputs: [],
       metadata: meta(`Check ${projectName}'s manifest and files against the naming, version and platform rules`),
     },
@@ -49,7 +65,7 @@ export function inferProject(summary: ManifestSummary, options: NormalizedRunway
       executor: '@runway/nx-plugin:build',
       cache: true,
       dependsOn: ['validate', '^build'],
-      inputs: [...projectFiles, ...PACK_TOOLING, { env: 'SOURCE_DATE_EPOCH' }, '^default'],
+      inputs: [...projectInputs, ...PACK_TOOLING, { env: 'SOURCE_DATE_EPOCH' }, { env: ENCODERS_ENV }, '^default'],
       outputs: [outDir],
       options: { outputPath: outDir.replace('{workspaceRoot}/', '') },
       metadata: meta(`Pack ${projectName} into a reproducible tarball and its .sha256`),

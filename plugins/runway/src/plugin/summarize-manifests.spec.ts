@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { inferProject } from './infer-targets';
 import { normalizeOptions } from './options';
 import { summarizeManifests } from './summarize-manifests';
+import { gitEntriesEnv } from './task-env';
 
 describe('summarizeManifests', () => {
   it('names projects after the manifest and keeps valid extends edges', () => {
@@ -51,6 +52,11 @@ describe('inferProject', () => {
     expect(build.outputs).toEqual(['{workspaceRoot}/dist/runtimes/x']);
     expect(build.inputs).toContainEqual({ env: 'SOURCE_DATE_EPOCH' });
     expect(build.inputs).toContain('{workspaceRoot}/packages/pack/src/**/*.ts');
+    expect(build.inputs).toContain('!{workspaceRoot}/packages/pack/src/**/*.spec.ts');
+    // git's modes and tracked set, and the zlib and tar that encode the bytes: nothing else records them.
+    expect(build.inputs).toContainEqual({ env: gitEntriesEnv('runtimes/x') });
+    expect(build.inputs).toContainEqual({ env: 'RUNWAY_ENCODERS' });
+    expect(project.targets!.validate.inputs).toContainEqual({ env: gitEntriesEnv('runtimes/x') });
     expect(project.targets!.release.cache).toBe(false);
     expect(inferProject({ kind: 'payload', projectName: 'p', root: 'payloads/p' }, normalizeOptions({ distDir: 'out/' })).targets!.build.outputs)
       .toEqual(['{workspaceRoot}/out/payloads/p']);

@@ -1,15 +1,25 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
+import { execa } from 'execa';
+import { list } from 'tar';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { testdir } from '@runway/test-utils';
+import { testdir, type FixtureFile } from '@runway/test-utils';
 import buildExecutor from './executor';
 
-const runtime = (version: string) => ({
+const runtime = (version: string): Record<string, FixtureFile> => ({
   'runtimes/demo/manifest.yaml': `name: demo\nversion: ${version}\ndescription: demo\nplatforms: [ubuntu-amd64]\n`,
   'runtimes/demo/setup.sh': { content: '#!/bin/sh\n', mode: 0o755 },
   'runtimes/demo/setup-ubuntu-amd64.sh': { content: '#!/bin/sh\n', mode: 0o755 },
 });
+
+/** The runtime committed in a fresh git repository (a package holds what git tracks). */
+async function repo(files: Record<string, FixtureFile>): Promise<string> {
+  const root = await testdir(files);
+  const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x.invalid' };
+  for (const args of [['init', '-q'], ['add', '-A'], ['commit', '-q', '-m', 'demo']]) await execa('git', args, { cwd: root, env });
+  return root;
+}
 
 function contextFor(root: string): ExecutorContext {
   return {
@@ -20,10 +30,12 @@ function contextFor(root: string): ExecutorContext {
   };
 }
 
-function captureConsole() {
+/** What the executor writes to stdout and stderr (through the redacting logger). */
+function captureOutput() {
   const out: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...args) => void out.push(args.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...args) => void out.push(args.join(' ')));
+  const capture = (chunk: string | Uint8Array) => void out.push(String(chunk).replace(/\n$/, ''));
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => capture(chunk) ?? true);
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => capture(chunk) ?? true);
   return out;
 }
 
@@ -34,8 +46,8 @@ afterEach(() => {
 
 describe('build executor', () => {
   it('writes the tarball and its .sha256 under outputPath and prints both', async () => {
-    const root = await testdir(runtime('1.2.3'));
-    const out = captureConsole();
+    const root = await repo(runtime('1.2.3'));
+    const out = captureOutput();
     vi.stubEnv('SOURCE_DATE_EPOCH', '1700000000');
 
     const result = await buildExecutor({ outputPath: 'dist/runtimes/demo' }, contextFor(root));
@@ -48,8 +60,8 @@ describe('build executor', () => {
   });
 
   it('fails with the formatted manifest issues and builds nothing', async () => {
-    const root = await testdir(runtime('v1.2'));
-    const out = captureConsole();
+    const root = await repo(runtime('v1.2'));
+    const out = captureOutput();
 
     expect(await buildExecutor({ outputPath: 'dist/runtimes/demo' }, contextFor(root))).toEqual({ success: false });
     expect(out.join('\n')).toContain('runtimes/demo/manifest.yaml');
@@ -57,11 +69,30 @@ describe('build executor', () => {
   });
 
   it('reports a malformed SOURCE_DATE_EPOCH as a user error instead of throwing', async () => {
-    const root = await testdir(runtime('1.2.3'));
-    const out = captureConsole();
+    const root = await repo(runtime('1.2.3'));
+    const out = captureOutput();
     vi.stubEnv('SOURCE_DATE_EPOCH', 'yesterday');
 
     expect(await buildExecutor({ outputPath: 'dist/runtimes/demo' }, contextFor(root))).toEqual({ success: false });
     expect(out.join('\n')).toMatch(/^error: SOURCE_DATE_EPOCH must be whole seconds/m);
+  });
+
+  it('packs what git tracks, leaving an ignored log and an untracked .env out', async () => {
+    const root = await repo({ ...runtime('1.2.3'), '.gitignore': '*.log\n' });
+    await writeFile(join(root, 'runtimes/demo/debug.log'), 'noise\n');
+    await writeFile(join(root, 'runtimes/demo/.env'), 'TOKEN=x\n');
+    captureOutput();
+    expect(await buildExecutor({ outputPath: 'dist/runtimes/demo' }, contextFor(root))).toEqual({ success: true });
+    const listed: string[] = [];
+    await list({ file: join(root, 'dist/runtimes/demo/demo-1.2.3.tar.gz'), onReadEntry: (e) => void listed.push(e.path) });
+    expect(listed).toEqual(['demo/', 'demo/manifest.yaml', 'demo/setup-ubuntu-amd64.sh', 'demo/setup.sh']);
+  });
+
+  it('fails with a clear message outside a git repository', async () => {
+    const root = await testdir(runtime('1.2.3'));
+    const out = captureOutput();
+    expect(await buildExecutor({ outputPath: 'dist/runtimes/demo' }, contextFor(root))).toEqual({ success: false });
+    expect(out.join('\n')).toMatch(/^error: .*runtimes\/demo is not inside a git repository/m);
+    expect(out.join('\n')).not.toMatch(/\n\s+at /);
   });
 });

@@ -52,6 +52,8 @@ describe('payload generator (real nx)', () => {
     const ws = await nxWorkspace({});
     const gen = await ws.nx(['g', '@runway/nx-plugin:payload', 'ruby', '--aliases=runenv-ruby-3.3', '--no-interactive']);
     expect(gen.exitCode, String(gen.all)).toBe(0);
+    // A package holds what git tracks: the new project counts once it is added.
+    await ws.git(['add', 'payloads/ruby']);
     const validate = await ws.nx(['run', 'ruby:validate']);
     expect(validate.exitCode, validate.all).toBe(0);
   });

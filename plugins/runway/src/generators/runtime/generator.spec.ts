@@ -81,6 +81,8 @@ describe('runtime generator (real nx)', () => {
     for (const script of ['setup.sh', 'setup-ubuntu-amd64.sh', 'setup-ubuntu-arm64.sh']) {
       expect(statSync(join(ws.dir, 'runtimes/foo', script)).mode & 0o111).toBe(0o111);
     }
+    // A package holds what git tracks: the new project counts once it is added.
+    await ws.git(['add', 'runtimes/foo']);
     const validate = await ws.nx(['run', 'foo:validate']);
     expect(validate.exitCode, validate.all).toBe(0);
 
