@@ -1,4 +1,5 @@
-import { execa } from 'execa';
+import { execa, ExecaError } from 'execa';
+import { UserError } from '@runway/errors';
 
 /** Extra process settings for one git call. */
 export interface GitCallOptions {
@@ -9,10 +10,40 @@ export interface GitCallOptions {
 }
 
 /**
+ * A git command that failed. It is a `UserError`: git fails on the environment (no repository,
+ * no remote, no access, a ref that does not exist), and the message says which command, where,
+ * and what git said. `output` keeps git's stdout and stderr for callers that tell cases apart
+ * (a push rejected because the branch moved).
+ */
+export class GitCommandError extends UserError {
+  constructor(readonly args: readonly string[], readonly cwd: string, readonly output: string, cause: unknown) {
+    const said = output.trim().split('\n').filter(Boolean).slice(-3).join(' / ') || 'no output';
+    super(`git ${args.slice(0, 2).join(' ')} failed in ${cwd}: ${said}`, {
+      hint: 'check the repository there (git status, git remote -v) and your access to its remote',
+      cause,
+    });
+    this.name = 'GitCommandError';
+  }
+}
+
+/**
  * Runs `git <args>` in `cwd` (argv array, never a shell string) and returns trimmed stdout.
- * @throws the execa error (with stderr) when git fails.
+ * @throws GitCommandError (a UserError) when git fails or cannot be started.
  */
 export async function runGit(cwd: string, args: string[], options: GitCallOptions = {}): Promise<string> {
-  const result = await execa('git', args, { cwd, env: options.env, input: options.input, stripFinalNewline: !options.exact });
-  return result.stdout;
+  try {
+    const result = await execa('git', args, { cwd, env: options.env, input: options.input, stripFinalNewline: !options.exact });
+    return result.stdout;
+  } catch (err) {
+    if (err instanceof ExecaError) {
+      if (err.code === 'ENOENT' && err.exitCode === undefined) {
+        const missingCwd = /"cwd" option is invalid/.test(err.message);
+        throw new UserError(missingCwd ? `cannot run git in ${cwd}: the folder does not exist` : 'git is not installed (or not on PATH)', {
+          hint: 'install git (e.g. apt-get install git) and run this from a clone of the repository', cause: err,
+        });
+      }
+      throw new GitCommandError(args, cwd, `${err.stdout ?? ''}\n${err.stderr ?? ''}`, err);
+    }
+    throw err;
+  }
 }

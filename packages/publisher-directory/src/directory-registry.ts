@@ -1,5 +1,6 @@
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mapFsError } from '@runway/atomic-write';
 import { UserError } from '@runway/errors';
 import { addEntry, emptyRegistry, registryForUpdate, type Registry, type RegistryEntry, type RegistrySection } from '@runway/registry';
 import { readRegistry, writeRegistry } from '@runway/registry-file';
@@ -13,8 +14,10 @@ export async function readDirectoryRegistry(dir: string, now: Date): Promise<Reg
   const path = join(dir, 'registry.json');
   try {
     await access(path);
-  } catch {
-    return emptyRegistry(now);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyRegistry(now);
+    // A registry folder below a file (ENOTDIR) or without permission: say where and what.
+    throw mapFsError(err, `read ${path}`);
   }
   return registryForUpdate(await readRegistry(path), path);
 }
@@ -36,7 +39,7 @@ export async function addToDirectoryRegistry(
       });
     }
   }
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((err) => { throw mapFsError(err, `create the registry folder ${dir}`); });
   const path = join(dir, 'registry.json');
   return withFileLock(path, async () => {
     const result = addEntry(await readDirectoryRegistry(dir, now), name, entry, now, section);

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { buildPackage, formatChecksumLine, parseSourceDateEpoch } from '@runway/pack';
+import { formatChecksumLine, parseSourceDateEpoch } from '@runway/pack';
 import { sbomFileName, sbomFor, serializeSbom } from '@runway/sbom';
-import type { LocalAsset, Step } from '../step';
+import type { Step } from '../step';
+import type { LocalAsset, ReleaseContext } from '../release-context';
+import { packAtCommit } from '../source/pack-at-commit';
 
 /** An asset written from `content`: hashed from memory, not read back (publishing re-hashes every copy). */
 function describe(path: string, content: string): LocalAsset {
@@ -11,16 +13,15 @@ function describe(path: string, content: string): LocalAsset {
 }
 
 /**
- * Packs the project into the run's scratch directory, always. A package found in `dist/` cannot
- * be trusted to match the sources: a tarball of the same version built from other content (a bulk
- * release that rewrote versions, a checkout switch) would be published as current. Packing is
- * deterministic, so the result is byte-identical to an up-to-date `build` target output, and the
- * release never writes into `dist/runtimes` or `dist/payloads`.
+ * Packs the project as it is in the release commit into the run's scratch directory, always.
+ * Never the working tree, and never a package found in `dist/`: a tarball of the same version
+ * built from other content would be published as current. Packing is deterministic, so the result
+ * is byte-identical to the `build` target's output for that commit.
  *
  * The CycloneDX SBOM is written next to it from the files hashed while packing. It is a pure
  * function of the package (its manifest is inside), so it is as reproducible as the tarball.
  */
-export const buildStep: Step = {
+export const buildStep: Step<ReleaseContext> = {
   name: 'building package',
   mutates: false,
   skip: (ctx) => ctx.facts.notConcerned,
@@ -28,8 +29,8 @@ export const buildStep: Step = {
     const manifest = ctx.facts.manifest!;
     const { name, version } = manifest;
     const { workspaceRoot, projectRoot, env } = ctx.options;
-    const built = await buildPackage({
-      projectDir: join(workspaceRoot, projectRoot), name, version, outDir: ctx.workDir, sourceDateEpoch: env.SOURCE_DATE_EPOCH, hashFiles: true,
+    const built = await packAtCommit({
+      workspaceRoot, projectRoot, commit: ctx.facts.source!.commit, name, version, outDir: ctx.workDir, sourceDateEpoch: env.SOURCE_DATE_EPOCH,
     });
     const sbomPath = join(ctx.workDir, sbomFileName(name, version));
     const sbom = sbomFor({

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { mapFsError } from '@runway/atomic-write';
 import { readDirectoryRegistry } from '@runway/publisher-directory';
 import type { Registry } from '@runway/registry';
 
@@ -27,7 +28,8 @@ export async function readRegistrySnapshot(dir: string, now: Date): Promise<Regi
     const s = await stat(path, { bigint: true });
     key = `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    // A registry folder below a file (ENOTDIR) or unreadable: say where and what, before any change.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw mapFsError(err, `read ${path}`);
     snapshots.delete(path);
     // No registry yet: an empty one stamped `now`, nothing worth keeping.
     return readDirectoryRegistry(dir, now);
