@@ -13,10 +13,10 @@ export interface GitCallOptions {
  * A git command that failed. It is a `UserError`: git fails on the environment (no repository,
  * no remote, no access, a ref that does not exist), and the message says which command, where,
  * and what git said. `output` keeps git's stdout and stderr for callers that tell cases apart
- * (a push rejected because the branch moved).
+ * (a push rejected because the branch moved), and `exitStatus` git's exit code.
  */
 export class GitCommandError extends UserError {
-  constructor(readonly args: readonly string[], readonly cwd: string, readonly output: string, cause: unknown) {
+  constructor(readonly args: readonly string[], readonly cwd: string, readonly output: string, cause: unknown, readonly exitStatus?: number) {
     const said = output.trim().split('\n').filter(Boolean).slice(-3).join(' / ') || 'no output';
     super(`git ${args.slice(0, 2).join(' ')} failed in ${cwd}: ${said}`, {
       hint: 'check the repository there (git status, git remote -v) and your access to its remote',
@@ -42,7 +42,7 @@ export async function runGit(cwd: string, args: string[], options: GitCallOption
           hint: 'install git (e.g. apt-get install git) and run this from a clone of the repository', cause: err,
         });
       }
-      throw new GitCommandError(args, cwd, `${err.stdout ?? ''}\n${err.stderr ?? ''}`, err);
+      throw new GitCommandError(args, cwd, `${err.stdout ?? ''}\n${err.stderr ?? ''}`, err, err.exitCode);
     }
     throw err;
   }
