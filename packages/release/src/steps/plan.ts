@@ -1,3 +1,4 @@
+import { UserError } from '@runway/errors';
 import { sbomFileName } from '@runway/sbom';
 import { formatPlan, planRelease, registrySectionFor } from '../plan-release';
 import type { Step } from '../step';
@@ -6,8 +7,8 @@ import type { ReleaseContext } from '../release-context';
 /**
  * The preflight against the target, read-only: reads what it holds, decides the plan, refuses
  * changed content under a published version, and, when something will be published, refuses a
- * tag at another commit or a commit that is not on the remote. After this step every check that
- * can fail has run; only then does anything change.
+ * tag at another commit or a commit that is not on the remote (a dry run warns about those two).
+ * After this step every check that can fail has run; only then does anything change.
  */
 export const planStep: Step<ReleaseContext> = {
   name: 'planning release',
@@ -26,6 +27,13 @@ export const planStep: Step<ReleaseContext> = {
       now: ctx.now(),
     });
     ctx.logger.info(formatPlan(ctx.facts.plan));
-    if (ctx.facts.plan.status === 'release' && !state.published) await ctx.target.checkSource(tag, source, ctx.logger);
+    if (ctx.facts.plan.status !== 'release' || state.published) return;
+    try {
+      await ctx.target.checkSource(tag, source, ctx.logger);
+    } catch (err) {
+      // A dry run shows the whole plan (e.g. before pushing) and names what a real run would refuse.
+      if (!ctx.options.dryRun || !(err instanceof UserError)) throw err;
+      ctx.logger.warn(`a real release would refuse this: ${err.message}${err.hint ? ` (fix: ${err.hint})` : ''}`);
+    }
   },
 };
