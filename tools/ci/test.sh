@@ -21,10 +21,12 @@ export CI="${CI:-true}" NX_DAEMON=false
 report="$state/vitest.json"
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" || status=$?
-# One plain closing line that any CI reader understands.
+# One plain closing line that any CI reader understands, after the name (which carries the
+# reason) of every skipped test: nothing may skip silently.
 node -e '
   const r = require(process.argv[1]);
-  const skipped = r.numPendingTests + r.numTodoTests;
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  const skipped = r.testResults.flatMap((f) => f.assertionResults.filter((a) => a.status === "pending" || a.status === "skipped" || a.status === "todo"));
+  for (const a of skipped) console.log(`skipped: ${a.fullName}`);
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
 ' "$report" || true
 exit "$status"

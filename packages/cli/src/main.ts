@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
-import { ExitError, formatError, UserError } from '@runway/errors';
+import { mapFsError } from '@runway/atomic-write';
+import { ExitError, formatError, TransientError, UserError } from '@runway/errors';
 import { redact, redactingLogger, secretsFrom, streamLogger } from '@runway/log';
 import type { CliContext } from './context';
+import { mapGitError } from './git-failure';
 
 /** A command group lives in `commands/<name>/index.ts` and is imported only when invoked. */
 type CommandModule = { register(program: Command, ctx: CliContext): void };
@@ -10,9 +12,36 @@ const commandGroups: Record<string, { summary: string; load: () => Promise<Comma
   release: { summary: 'maintainer helpers for releases (tag a runtime release)', load: () => import('./commands/release') },
   'image-tags': { summary: 'compute the channel tags of a runenv image for a git ref', load: () => import('./commands/image-tags') },
   image: { summary: 'manage published runenv images (retag for rollback)', load: () => import('./commands/image') },
+  keys: { summary: 'generate the Ed25519 key pair that signs releases', load: () => import('./commands/keys') },
 };
 
-/** Runs the CLI and resolves to the process exit code. User errors print without stack traces. */
+/** Exit codes of the CLI: one policy for every command. */
+const EXIT = { ok: 0, user: 1, usage: 2, internal: 70, transient: 75 } as const;
+
+/**
+ * The last line of defence for environment mistakes a command did not map itself: a filesystem
+ * error (missing folder, permission, full disk) or a failed git call is the user's to fix, not a
+ * bug, so it becomes a UserError without a stack trace. Anything else is returned unchanged.
+ */
+function asEnvironmentError(err: unknown, cwd: string): unknown {
+  const e = err as { syscall?: unknown; path?: unknown; command?: unknown };
+  if (typeof e?.command === 'string' && /^git\b/.test(e.command)) return mapGitError(err, 'run git', cwd);
+  if (typeof e?.syscall === 'string') return mapFsError(err, `${e.syscall}${typeof e.path === 'string' ? ` ${e.path}` : ''}`);
+  return err;
+}
+
+/** The exit code for an error that ended a command (SPEC: user 1, usage 2, transient 75, bug 70). */
+function exitCodeOf(err: unknown): number {
+  if (err instanceof UserError) return err.exitCode;
+  if (err instanceof TransientError) return EXIT.transient;
+  return EXIT.internal;
+}
+
+/**
+ * Runs the CLI and resolves to the process exit code: 0, 1 for user and environment mistakes
+ * (what, where, how to fix; no stack trace), 2 for usage errors (commander's and bad option
+ * values), 75 for transient failures worth a re-run, 70 with a stack trace only for real bugs.
+ */
 export async function main(argv: string[], partial: Partial<CliContext> = {}): Promise<number> {
   const env = partial.env ?? process.env;
   const stdout = partial.stdout ?? process.stdout;
@@ -40,9 +69,11 @@ export async function main(argv: string[], partial: Partial<CliContext> = {}): P
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    // commander has already printed its message (or the help) through configureOutput.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (err instanceof ExitError) return err.code;
-    stderr.write(`${redact(formatError(err), secrets)}\n`);
-    return err instanceof UserError ? err.exitCode : 70;
+    const failure = asEnvironmentError(err, ctx.cwd);
+    stderr.write(`${redact(formatError(failure), secrets)}\n`);
+    return exitCodeOf(failure);
   }
 }

@@ -1,51 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '@runway/errors';
 import { parseRegistry } from './parse-registry';
-import { serializeRegistry } from './serialize-registry';
-
-const REFERENCE = resolve(__dirname, '../../../../shared/reference');
-const referenceFiles = (() => {
-  try {
-    const history = join(REFERENCE, 'joblet-registry-history');
-    return [join(REFERENCE, 'joblet-registry-current.json'), ...readdirSync(history).map((f) => join(history, f))];
-  } catch {
-    console.warn(`\n!!! ${REFERENCE} is missing: the Joblet compatibility fixtures are SKIPPED !!!\n`);
-    return [];
-  }
-})();
-
-const BASE_FIELDS = ['version', 'description', 'download_url', 'checksum', 'size', 'platforms'];
-
-/** What a client that knows only the base format sees: runtime → version → the base fields. */
-function baseView(text: string): unknown {
-  const doc = JSON.parse(text);
-  const view: Record<string, Record<string, unknown>> = {};
-  for (const [name, versions] of Object.entries<Record<string, Record<string, unknown>>>(doc.runtimes)) {
-    view[name] = {};
-    for (const [v, e] of Object.entries(versions)) view[name][v] = Object.fromEntries(BASE_FIELDS.map((k) => [k, e[k]]));
-  }
-  return { version: doc.version, runtimes: view };
-}
-
-describe('Joblet reference registries', () => {
-  it.skipIf(referenceFiles.length === 0)('has the current file and its history', () => {
-    expect(referenceFiles.length).toBeGreaterThanOrEqual(2);
-  });
-
-  it.each(referenceFiles.map((f) => [f.slice(REFERENCE.length + 1), f]))('%s reads with no problems and round-trips', (_label, file) => {
-    const text = readFileSync(file, 'utf8');
-    const { registry, problems } = parseRegistry(text, file);
-    expect(problems).toEqual([]);
-    expect(Object.keys(registry.runtimes).length).toBeGreaterThan(0);
-    const written = serializeRegistry(registry);
-    // Joblet writes the same canonical order, so a rewrite changes at most the final newline.
-    expect(written).toBe(`${text.trimEnd()}\n`);
-    expect(baseView(written)).toEqual(baseView(text));
-    expect(registry._comment).toBe(JSON.parse(text)._comment);
-  });
-});
 
 describe('parseRegistry', () => {
   const good = { version: '1.0.0', description: 'd', download_url: 'https://x/a.tar.gz', checksum: `sha256:${'a'.repeat(64)}`, size: 1, platforms: ['ubuntu-amd64'] };

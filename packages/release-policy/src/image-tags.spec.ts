@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '@runway/errors';
-import { computeImageTags } from './image-tags';
+import { computeImageTags, needsPublishedVersions } from './image-tags';
+import { publishedFromGitTags } from './published-from-git-tags';
 
 const SHA = '0123456789abcdef0123456789abcdef01234567';
 const date = new Date('2026-03-04T23:59:59Z');
@@ -107,6 +108,38 @@ describe('computeImageTags', () => {
   it('refuses events that must not publish and a tag event on a branch', () => {
     expect(() => computeImageTags({ ref: 'refs/heads/main', sha: SHA, date, event: 'pull_request' })).toThrow(/does not publish/);
     expect(() => computeImageTags({ ref: 'refs/heads/main', sha: SHA, date, event: 'tag' })).toThrow(/is a branch/);
-    expect(computeImageTags({ ref: 'refs/tags/v1.0.0', sha: SHA, date, event: 'workflow_dispatch' })).toContain('latest');
+    expect(computeImageTags({ ref: 'refs/tags/v1.0.0', sha: SHA, date, event: 'workflow_dispatch', published: [] })).toContain('latest');
+  });
+
+  it('refuses the moving tags of a stable version when the published versions are unknown, and only then', () => {
+    expect(() => computeImageTags({ ref: 'refs/tags/v1.2.3', sha: SHA, date })).toThrow(/cannot decide the moving tags \(X.Y, X, latest\) of v1.2.3: the versions already published are unknown/);
+    expect(() => computeImageTags({ ref: 'refs/tags/python@1.2.3', sha: SHA, date })).toThrow(UserError);
+    expect(computeImageTags({ ref: 'refs/tags/v1.2.3', sha: SHA, date, published: [] })).toContain('latest');
+    expect(computeImageTags({ ref: 'refs/tags/v1.3.0-rc.1', sha: SHA, date })).toEqual(['1.3.0-rc.1', 'sha-0123456']);
+    expect(computeImageTags({ ref: 'refs/tags/v1.2.3', sha: SHA, date, km: true })).toEqual(['latest', SHA]);
+  });
+});
+
+describe('needsPublishedVersions', () => {
+  it.each<[string, boolean, boolean]>([
+    ['refs/tags/v1.2.3', false, true],
+    ['refs/tags/python@1.2.3+build', false, true],
+    ['refs/tags/v1.2.3-rc.1', false, false],
+    ['refs/heads/main', false, false],
+    ['refs/tags/v1.2.3', true, false],
+  ])('%s (km %s) → %s', (ref, km, expected) => expect(needsPublishedVersions({ ref, km })).toBe(expected));
+});
+
+describe('publishedFromGitTags', () => {
+  it('trusts a full clone holding the tag being published', () => {
+    expect(publishedFromGitTags('v1.2.3', { shallow: false, tags: ['v1.2.3', 'v1.3.0'] })).toEqual(['v1.2.3', 'v1.3.0']);
+  });
+  it.each<[string, { shallow: boolean; tags: string[] }, RegExp]>([
+    ['shallow', { shallow: true, tags: ['v1.2.3', 'v1.3.0'] }, /this clone is shallow/],
+    ['tagless', { shallow: false, tags: [] }, /no tags at all/],
+    ['stale', { shallow: false, tags: ['v1.0.0'] }, /does not have the tag v1.2.3 itself/],
+  ])('refuses a %s clone with the fix', (_kind, facts, why) => {
+    expect(() => publishedFromGitTags('v1.2.3', facts)).toThrow(why);
+    try { publishedFromGitTags('v1.2.3', facts); } catch (e) { expect((e as UserError).hint).toMatch(/git fetch --tags --unshallow.*--published/); }
   });
 });

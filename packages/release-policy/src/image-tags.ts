@@ -20,7 +20,8 @@ export interface ImageTagsInput {
   /**
    * Versions already published, as tags or bare versions (`v1.3.0`, `python@1.3.0`, `1.3.0`).
    * Only stable versions of the ref's own stream count; unparsable entries are ignored because
-   * repositories carry other tags (`v0.1-test`).
+   * repositories carry other tags (`v0.1-test`). Undefined means unknown: then the moving tags of a
+   * stable version cannot be decided and this refuses (an empty list means "none published").
    */
   published?: readonly string[];
   /** KM mode: `latest` and the full SHA, whatever the ref. */
@@ -56,7 +57,23 @@ export function computeImageTags(input: ImageTagsInput): string[] {
   if (ref.kind === 'branch') {
     return ref.isDefault ? ['edge', `nightly-${utcDate(input.date)}`, shaTag] : [];
   }
+  if (input.published === undefined && isStable(ref.version)) {
+    throw new UserError(`cannot decide the moving tags (X.Y, X, latest) of ${ref.tag}: the versions already published are unknown`, {
+      hint: 'pass them (runway image-tags --published <versions…>, or the executor option "published"), or run in a full clone with every tag (git fetch --tags --unshallow)',
+    });
+  }
   return [...versionTags(ref.version, publishedVersions(input.published ?? [], ref)), shaTag];
+}
+
+/**
+ * Pure: does computing the tags for this input need the published versions? Only a stable version
+ * tag outside KM mode does (its `X.Y`, `X` and `latest` depend on them); callers skip reading tags otherwise.
+ * @throws UserError (exit code 2) for an invalid ref.
+ */
+export function needsPublishedVersions(input: Pick<ImageTagsInput, 'ref' | 'defaultBranch' | 'km'>): boolean {
+  if (input.km) return false;
+  const ref = parseReleaseRef(input.ref, input.defaultBranch ?? 'main');
+  return ref.kind !== 'branch' && isStable(ref.version);
 }
 
 /**

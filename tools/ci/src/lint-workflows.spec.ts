@@ -20,13 +20,34 @@ describe('GitHub workflows', () => {
   it('release on the documented triggers, serialised where they push registry.json', async () => {
     const byName = Object.fromEntries((await readWorkflows(REPO_ROOT)).map((f) => [f.path.split('/').pop(), parse(f.text)]));
     expect(byName['release-runtime.yml'].on.push.tags).toEqual(['*@*']);
-    expect(byName['release-runtime.yml'].concurrency).toMatchObject({ group: 'registry-json', 'cancel-in-progress': false });
+    expect(byName['release-runtime.yml'].jobs.release.concurrency).toEqual({ group: 'registry-json', 'cancel-in-progress': false });
     expect(byName['release.yml'].on.push).toEqual({ tags: ['v*'], branches: ['releases/*/*'] });
-    expect(byName['release.yml'].concurrency.group).toBe('registry-json');
+    expect(byName['release.yml'].jobs.umbrella.concurrency).toEqual({ group: 'registry-json', 'cancel-in-progress': false });
     expect(byName['edge.yml'].on.push.branches).toEqual(['main']);
     const ciSteps = JSON.stringify(byName['ci.yml'].jobs);
     expect(ciSteps).toContain('nrwl/nx-set-shas');
     expect(ciSteps).toContain('--affected');
     expect(byName['ci.yml'].jobs.affected.strategy.matrix.shard).toContain('needs.plan.outputs.shards');
+  });
+
+  // Release tags must produce X.Y.Z, X.Y, X and latest by automation, with the same command as
+  // locally, after the release, allowed to push packages, and from a clone that has every tag.
+  it.each([
+    ['release-runtime.yml', 'release', 'npx nx run "${TAG%@*}:publish-runenv-image"'],
+    ['release.yml', 'umbrella', 'npx nx run-many -t publish-runenv-image'],
+  ])('%s publishes runenv images after the release, knowing every published version', async (file, release, command) => {
+    const workflow = parse((await readWorkflows(REPO_ROOT)).find((f) => f.path.endsWith(`/${file}`))!.text);
+    const images = workflow.jobs.images;
+    expect(images.needs).toBe(release);
+    expect(images.permissions).toEqual({ contents: 'read', packages: 'write' });
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+    expect(images.concurrency).toEqual({ group: 'runenv-images', 'cancel-in-progress': false });
+    const checkout = images.steps.find((s: { uses?: string }) => s.uses?.startsWith('actions/checkout@'));
+    expect(checkout.with['fetch-depth']).toBe(0);
+    const runs = images.steps.map((s: { run?: string }) => s.run ?? '').join('\n');
+    expect(runs).toContain('npx runway image-tags --ref "$GITHUB_REF" --sha "$GITHUB_SHA"');
+    expect(runs.indexOf('runway image-tags')).toBeLessThan(runs.indexOf(command));
+    const publish = images.steps.find((s: { run?: string }) => s.run?.includes(command));
+    expect(Object.keys(publish.env)).toEqual(expect.arrayContaining(['RUNWAY_IMAGE_REGISTRY', 'RUNWAY_IMAGE_REGISTRY_USER', 'RUNWAY_IMAGE_REGISTRY_PASSWORD']));
   });
 });

@@ -1,8 +1,12 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { mapFsError } from '@runway/atomic-write';
 import { UserError } from '@runway/errors';
 import { runGit } from '@runway/git';
-import { computeImageTags, parseReleaseRef } from '@runway/release-policy';
+import { computeImageTags, needsPublishedVersions, parseReleaseRef, publishedFromGitTags } from '@runway/release-policy';
 import type { CliContext } from '../../context';
+import { mapGitError } from '../../git-failure';
 
 interface ImageTagsOptions {
   ref: string;
@@ -10,7 +14,8 @@ interface ImageTagsOptions {
   event: string;
   date?: string;
   defaultBranch: string;
-  published?: string;
+  published?: string[];
+  publishedFile?: string;
   km: boolean;
   json: boolean;
 }
@@ -25,19 +30,33 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--event <event>', 'triggering event: push, tag or workflow_dispatch', 'push')
     .option('--date <YYYY-MM-DD>', 'build date for the nightly tag (default: today, UTC)')
     .option('--default-branch <name>', 'branch whose pushes publish edge and nightly', 'main')
-    .option('--published <list>', 'comma-separated versions or tags already published (default: git tag --list here)')
+    .option('--published <versions...>', 'versions or tags already published, space- or comma-separated ("" for none); '
+      + 'default: the tags of this clone, refused when it is shallow or lacks tags')
+    .option('--published-file <file>', 'read the published versions from a file: one or more per line, e.g. the output of git ls-remote --tags origin')
     .option('--km', 'KM mode: latest and the full SHA', false)
     .option('--json', 'print a JSON array', false)
     .action(async (opts: ImageTagsOptions) => {
       const date = opts.date === undefined ? new Date() : parseDate(opts.date);
-      // Published versions only matter for version tags; a branch never needs git.
-      const needsPublished = !opts.km && parseReleaseRef(opts.ref, opts.defaultBranch).kind !== 'branch';
-      const published = opts.published !== undefined
-        ? opts.published.split(',').map((p) => p.trim()).filter(Boolean)
-        : needsPublished ? await gitTags(ctx.cwd) : [];
-      const tags = computeImageTags({ ref: opts.ref, sha: opts.sha, event: opts.event, date, defaultBranch: opts.defaultBranch, published, km: opts.km });
+      const input = { ref: opts.ref, sha: opts.sha, event: opts.event, date, defaultBranch: opts.defaultBranch, km: opts.km };
+      // The published set only decides X.Y, X and latest of a stable version tag; nothing else reads git.
+      const published = await givenPublished(opts, ctx.cwd)
+        ?? (needsPublishedVersions(input) ? await publishedFromClone(ctx.cwd, tagOf(opts)) : []);
+      const tags = computeImageTags({ ...input, published });
+      if (tags.length === 0) {
+        throw new UserError(`--ref ${opts.ref} gives no image tags: only pushes to the default branch (${opts.defaultBranch}) and release tags publish images`, {
+          hint: 'pass the full ref of the default branch or of a release tag, e.g. refs/heads/main, refs/tags/v1.2.3 or refs/tags/python@1.2.3 '
+            + '(--default-branch names another default branch)',
+          exitCode: 2,
+        });
+      }
       ctx.stdout.write(opts.json ? `${JSON.stringify(tags)}\n` : tags.map((t) => `${t}\n`).join(''));
     });
+}
+
+/** The tag name of a version ref (`refs/tags/v1.2.3` → `v1.2.3`), as the clone's tag list spells it. */
+function tagOf(opts: ImageTagsOptions): string {
+  const ref = parseReleaseRef(opts.ref, opts.defaultBranch);
+  return ref.kind === 'branch' ? ref.branch : ref.tag;
 }
 
 function parseDate(text: string): Date {
@@ -48,12 +67,36 @@ function parseDate(text: string): Date {
   return date;
 }
 
-async function gitTags(cwd: string): Promise<string[]> {
-  try {
-    return (await runGit(cwd, ['tag', '--list'])).split('\n').filter(Boolean);
-  } catch (err) {
-    throw new UserError(`cannot list the git tags in ${cwd}: ${(err as { stderr?: string }).stderr?.trim() || (err as Error).message}`, {
-      hint: 'run inside the repository, or pass the published versions with --published 1.2.0,1.3.0', cause: err,
+/** Versions from `--published` and `--published-file` together, or undefined when neither was given. */
+async function givenPublished(opts: ImageTagsOptions, cwd: string): Promise<string[] | undefined> {
+  if (opts.published === undefined && opts.publishedFile === undefined) return undefined;
+  const entries = (opts.published ?? []).flatMap(splitList);
+  if (opts.publishedFile !== undefined) {
+    const file = resolve(cwd, opts.publishedFile);
+    const text = await readFile(file, 'utf8').catch((err: unknown) => {
+      throw mapFsError(err, `read --published-file ${file}`);
     });
+    entries.push(...splitList(text));
   }
+  return entries;
+}
+
+function splitList(text: string): string[] {
+  return text.split(/[\s,]+/).filter(Boolean);
+}
+
+/**
+ * The published versions as this clone's tags tell them (`publishedFromGitTags` decides whether
+ * they can be trusted: not shallow, not tagless, holding the tag being published).
+ */
+async function publishedFromClone(cwd: string, tag: string): Promise<string[]> {
+  const git = (args: string[]) => runGit(cwd, args).catch((err: unknown) => {
+    throw mapGitError(err, 'read the published versions from the git tags', cwd,
+      'run inside a clone of the repository, or pass the published versions with --published 1.2.0 1.3.0');
+  });
+  const [shallow, tags] = await Promise.all([
+    git(['rev-parse', '--is-shallow-repository']),
+    git(['tag', '--list']),
+  ]);
+  return publishedFromGitTags(tag, { shallow: shallow === 'true', tags: tags.split('\n').filter(Boolean) });
 }

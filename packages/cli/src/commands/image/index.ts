@@ -37,9 +37,10 @@ async function retag(repository: string, opts: RetagOptions, ctx: CliContext): P
   const credentials = resolveRegistryCredentials(host, ctx.env, await readDockerConfig(ctx.env));
   const registry = createRegistryClient({ host, credentials });
 
-  const source = await registry.getManifest(path, opts.to);
-  if (!source) throw new UserError(`${repository}:${opts.to} does not exist`, { hint: 'retag only moves tags to a version that was published' });
+  // Plan first: a bad --to or --withdraw is refused before anything is read by that name.
   const plan = planRetag(opts.to, list(opts.published) ?? (await registry.listTags(path)), list(opts.withdraw));
+  const source = await registry.getManifest(path, plan.version);
+  if (!source) throw new UserError(`${repository}:${plan.version} does not exist`, { hint: 'retag only moves tags to a version that was published' });
   const moves = [];
   for (const tag of plan.tags) {
     const from = await registry.manifestDigest(path, tag);

@@ -7,7 +7,7 @@ import { createDockerApi, createRegistryClient, dockerTestSettings, packBuildCon
 
 const docker = dockerTestSettings();
 
-describe.runIf(docker)('runway image retag (real registry)', () => {
+describe.runIf(docker)('runway image retag (real registry; skipped only outside CI without the Docker test services)', () => {
   const s = docker!;
 
   /** Builds an image whose content names `version` and pushes it under each tag. */
@@ -55,6 +55,35 @@ describe.runIf(docker)('runway image retag (real registry)', () => {
   it('refuses a version that was never published', async () => {
     const r = await execa(join(REPO_ROOT, 'node_modules', '.bin', 'runway'), ['image', 'retag', `${s.registry}/nothing-here/runenv-x`, '--to', '9.9.9'], { reject: false });
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('runenv-x:9.9.9 does not exist');
+    expect(r.stderr).toContain('version 9.9.9 is not published');
+  });
+});
+
+describe('runway image retag refusals (no registry needed)', () => {
+  const retag = (args: string[]) => execa(join(REPO_ROOT, 'node_modules', '.bin', 'runway'), ['image', 'retag', ...args], { reject: false, env: { CI: 'true' } });
+
+  it('a registry that cannot be reached is a temporary failure: exit 75, no stack trace', async () => {
+    // Port 9 (discard) on loopback: nothing listens there, the connection is refused at once.
+    const r = await retag(['127.0.0.1:9/acme/runenv-x', '--to', '1.0.0']);
+    expect(r.exitCode, r.stderr).toBe(75);
+    expect(r.stderr).toContain('cannot reach registry 127.0.0.1:9');
+    expect(r.stderr).toContain('temporary failure: re-run to retry');
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  it('an unreadable Docker config is an environment mistake: exit 1, what and where, no stack trace', async () => {
+    const home = await testdir({ 'not-a-folder': 'x' });
+    const r = await execa(join(REPO_ROOT, 'node_modules', '.bin', 'runway'), ['image', 'retag', '127.0.0.1:9/acme/runenv-x', '--to', '1.0.0'], {
+      reject: false, env: { CI: 'true', DOCKER_CONFIG: join(home, 'not-a-folder') },
+    });
+    expect(r.exitCode, r.stderr).toBe(1);
+    expect(r.stderr).toContain(`cannot open ${join(home, 'not-a-folder', 'config.json')}: a part of the path is a file, not a folder (ENOTDIR)`);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  it('an invalid --to is a usage error, refused before the registry is asked', async () => {
+    const r = await retag(['127.0.0.1:9/acme/runenv-x', '--to', '../latest', '--published', '1.0.0']);
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toContain('--to ../latest is not a stable version');
   });
 });

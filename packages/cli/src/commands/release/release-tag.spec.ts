@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { testdir } from '@runway/test-utils';
 import { main } from '../../main';
 
+// Identity for the spec's own commits. The command's git calls run in-process with this process's
+// environment, so repo() also records an identity in each clone: a fresh machine has none.
 const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x.invalid' };
 
 const runtime = (version: string) => ({
@@ -21,6 +23,8 @@ async function repo(version = '1.2.0') {
   const dir = await testdir(runtime(version));
   const git = async (args: string[], cwd = dir) => String((await execa('git', args, { cwd, env })).stdout);
   await git(['init', '-q', '-b', 'main']);
+  await git(['config', 'user.name', 'Runway Test']);
+  await git(['config', 'user.email', 'test@runway.invalid']);
   await git(['add', '-A']);
   await git(['commit', '-q', '-m', 'initial']);
   await git(['remote', 'add', 'origin', origin]);
@@ -109,6 +113,21 @@ describe('runway release tag (real git, bare origin)', () => {
     expect(run.err).toContain('tag py@1.2.0 already exists on origin: a released version is immutable');
     expect(run.err).toContain('bump the version in runtimes/py/manifest.yaml');
     expect(await git(['tag'])).toBe('');
+  });
+
+  it('maps environment mistakes to what, where and how to fix, exit 1, no stack trace', async () => {
+    const { dir, git } = await repo();
+    await git(['remote', 'remove', 'origin']);
+    const noRemote = await runway(dir, ['release', 'tag', 'py', '--yes']);
+    expect(noRemote.code).toBe(1);
+    expect(noRemote.err).toContain('cannot reach the remote "origin": "git ls-remote --symref origin HEAD" failed');
+    expect(noRemote.err).toContain("fatal: 'origin' does not appear to be a git repository");
+    expect(noRemote.err).toContain('fix: check "git remote -v"');
+
+    const notARepo = await runway(await testdir(), ['release', 'tag', 'py', '--yes']);
+    expect(notARepo.code).toBe(1);
+    expect(notARepo.err).toContain('is not inside a git repository');
+    for (const run of [noRemote, notARepo]) expect(run.err).not.toMatch(/internal error|\n\s+at /);
   });
 
   it('names an unknown runtime with a usage exit code', async () => {

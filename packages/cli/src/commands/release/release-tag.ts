@@ -8,6 +8,7 @@ import {
 import { formatIssues } from '@runway/manifest';
 import { validateProject } from '@runway/project-files';
 import type { Logger } from '@runway/log';
+import { mapGitError } from '../../git-failure';
 import { tagProblems, type TagFacts } from './tag-preconditions';
 
 export interface ReleaseTagOptions {
@@ -46,7 +47,16 @@ async function findProjectRoot(root: string, name: string): Promise<string> {
 export async function releaseTag(options: ReleaseTagOptions, io: ReleaseTagIo): Promise<void> {
   const { remote, name } = options;
   const root = await repositoryRoot(io.cwd).catch((cause) => {
-    throw new UserError(`${io.cwd} is not inside a git repository`, { hint: 'run this from a clone of the runtimes repository', cause });
+    const mapped = mapGitError(cause, 'find the repository', io.cwd);
+    // git itself missing says so; any other failure here means the folder is no clone.
+    if (mapped instanceof UserError && !/could not be started/.test(mapped.message)) {
+      throw new UserError(`${io.cwd} is not inside a git repository`, { hint: 'run this from a clone of the runtimes repository', cause });
+    }
+    throw mapped;
+  });
+  /** Every git call of this command: a failure becomes a UserError saying what it was for. */
+  const git = <T>(action: string, call: Promise<T>): Promise<T> => call.catch((err: unknown) => {
+    throw mapGitError(err, action, root);
   });
   const projectRoot = await findProjectRoot(root, name);
   const manifestPath = `${projectRoot}/manifest.yaml`;
@@ -55,20 +65,20 @@ export async function releaseTag(options: ReleaseTagOptions, io: ReleaseTagIo): 
   const manifest = validation.manifest;
   const tag = manifest ? `${manifest.name}@${manifest.version}` : undefined;
   const defaultBranch = (await remoteDefaultBranch(root, remote).catch((cause) => {
-    throw new UserError(`cannot reach remote "${remote}"`, { hint: `check "git remote -v" and your access, or pass --remote <name>`, cause });
+    throw mapGitError(cause, `reach the remote "${remote}"`, root, `check "git remote -v" and your access, or pass --remote <name>`);
   })) ?? 'main';
-  const remoteTip = await fetchBranchTip(root, remote, defaultBranch);
+  const remoteTip = await git(`fetch ${remote}/${defaultBranch}`, fetchBranchTip(root, remote, defaultBranch));
   const facts: TagFacts = {
     tag,
     manifestPath,
     validationErrors: validation.errors.length ? [formatIssues(validation.errors)] : [],
-    changes: await worktreeChanges(root),
-    branch: await currentBranch(root),
+    changes: await git('read the working tree status', worktreeChanges(root)),
+    branch: await git('read the current branch', currentBranch(root)),
     defaultBranch,
     remote,
-    sync: remoteTip ? await compareCommits(root, 'HEAD', remoteTip) : { state: 'missing' },
-    localTag: tag ? await localTagExists(root, tag) : false,
-    remoteTag: tag ? await remoteTagExists(root, remote, tag) : false,
+    sync: remoteTip ? await git(`compare HEAD with ${remote}/${defaultBranch}`, compareCommits(root, 'HEAD', remoteTip)) : { state: 'missing' },
+    localTag: tag ? await git(`look up the local tag ${tag}`, localTagExists(root, tag)) : false,
+    remoteTag: tag ? await git(`look up the tag ${tag} on ${remote}`, remoteTagExists(root, remote, tag)) : false,
   };
   if (validation.warnings.length) io.logger.warn(formatIssues(validation.warnings));
 
@@ -78,9 +88,9 @@ export async function releaseTag(options: ReleaseTagOptions, io: ReleaseTagIo): 
     throw new UserError(`cannot tag ${name}: ${problems.length} problem(s)\n${list}`, { hint: 'fix the problems above and run this again' });
   }
 
-  const sha = await headSha(root);
+  const sha = await git('read HEAD', headSha(root));
   const message = `Release ${manifest.name} ${manifest.version}`;
-  const files = await trackedFiles(root, projectRoot);
+  const files = await git(`list the files of ${projectRoot}`, trackedFiles(root, projectRoot));
   io.logger.info([
     `Release ${manifest.name} ${manifest.version}`,
     `  tag:    ${tag} (annotated: "${message}")`,
@@ -105,12 +115,13 @@ export async function releaseTag(options: ReleaseTagOptions, io: ReleaseTagIo): 
     }
   }
 
-  await createAnnotatedTag(root, tag, message, sha);
+  await git(`create the tag ${tag}`, createAnnotatedTag(root, tag, message, sha));
   try {
     await pushTag(root, remote, tag);
   } catch (cause) {
-    await deleteLocalTag(root, tag);
-    throw new UserError(`pushing ${tag} to ${remote} failed; the local tag was removed again`, {
+    await git(`remove the local tag ${tag} again after its push failed`, deleteLocalTag(root, tag));
+    const pushFailure = mapGitError(cause, `push ${tag} to ${remote}`, root);
+    throw new UserError(`${pushFailure instanceof Error ? pushFailure.message : String(pushFailure)}; the local tag was removed again`, {
       hint: 'check your push access and network, then run this again', cause,
     });
   }
