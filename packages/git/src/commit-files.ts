@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGit } from './run-git';
+import { git } from './run-git';
 
 /** Who a commit is by, when the environment has no git identity (CI runners often have none). */
 export interface GitIdentity {
@@ -48,18 +48,18 @@ export async function commitFiles(cwd: string, input: CommitFilesInput): Promise
     ...(input.date !== undefined && { GIT_AUTHOR_DATE: input.date, GIT_COMMITTER_DATE: input.date }),
   };
   try {
-    await runGit(cwd, ['read-tree', input.parent], { env });
+    await git(cwd, ['read-tree', input.parent], { env });
     // One git process for every blob (a bulk release commit rewrites hundreds of manifests).
     const paths = await Promise.all(input.files.map(async (file, i) => {
       const path = join(scratch, `blob-${i}`);
       await writeFile(path, file.content);
       return path;
     }));
-    const blobs = (await runGit(cwd, ['hash-object', '-w', '--no-filters', '--stdin-paths'], { env, input: `${paths.join('\n')}\n` })).split('\n');
+    const blobs = (await git(cwd, ['hash-object', '-w', '--no-filters', '--stdin-paths'], { env, input: `${paths.join('\n')}\n` })).split('\n');
     const entries = input.files.map((file, i) => `${file.mode ?? '100644'} ${blobs[i]}\t${file.path}`);
-    await runGit(cwd, ['update-index', '--index-info'], { env, input: `${entries.join('\n')}\n` });
-    const tree = await runGit(cwd, ['write-tree'], { env });
-    return await runGit(cwd, ['commit-tree', tree, '-p', input.parent, '-m', input.message], { env });
+    await git(cwd, ['update-index', '--index-info'], { env, input: `${entries.join('\n')}\n` });
+    const tree = await git(cwd, ['write-tree'], { env });
+    return await git(cwd, ['commit-tree', tree, '-p', input.parent, '-m', input.message], { env });
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { testdir } from '@runway/test-utils';
 import { UserError } from '@runway/errors';
 import {
-  commitDate, commitFiles, createLocalTag, fetchBranchTip, GitCommandError, isRejectedPush, localTagCommit, pushCommit, pushTagAt,
+  commitDate, commitFiles, createLocalTag, fetchBranchTip, GitCommandError, isRejectedPush, localTagCommit, mapGitFailure, pushCommit, pushTagAt,
   readFileAt, readFilesAt, remoteRefsContaining, remoteTagCommit, resolveCommit, runGit,
 } from '.';
 
@@ -93,10 +93,16 @@ describe('@runway/git', () => {
     const err = await resolveCommit(dir, 'HEAD').catch((e) => e);
     expect(err).toBeInstanceOf(UserError);
     expect(err.message).toBe(`${dir} is not a git repository`);
-    const failed = await runGit(dir, ['log']).catch((e) => e);
+    // runGit keeps git's raw failure for callers with their own wording; the adapter maps it.
+    const raw = await runGit(dir, ['log']).catch((e) => e);
+    const failed = mapGitFailure(raw, dir, ['log']) as GitCommandError;
     expect(failed).toBeInstanceOf(GitCommandError);
+    expect(failed).toBeInstanceOf(UserError);
     expect(failed.message).toMatch(/^git log failed in .*: fatal: not a git repository/);
-    await expect(runGit(`${dir}/missing`, ['status'])).rejects.toThrow(`cannot run git in ${dir}/missing: the folder does not exist`);
+    expect(failed.exitStatus).toBe(128);
+    const missing = await runGit(`${dir}/missing`, ['status']).catch((e) => mapGitFailure(e, `${dir}/missing`, ['status']));
+    expect(missing).toMatchObject({ name: 'UserError', message: `cannot run git in ${dir}/missing: the folder does not exist` });
+    expect(mapGitFailure(new TypeError('a bug'), dir, ['log'])).toBeInstanceOf(TypeError);
   });
 
   it.each([

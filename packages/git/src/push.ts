@@ -1,4 +1,4 @@
-import { GitCommandError, runGit } from './run-git';
+import { git, GitCommandError } from './run-git';
 
 /** Pure: does git's output of a failed push say the branch moved (retry after a fetch) rather than a real error? */
 export function isRejectedPush(output: string): boolean {
@@ -12,7 +12,7 @@ export function isRejectedPush(output: string): boolean {
  */
 export async function pushCommit(cwd: string, remote: string, sha: string, branch: string): Promise<'pushed' | 'rejected'> {
   try {
-    await runGit(cwd, ['push', '--quiet', '--porcelain', remote, `${sha}:refs/heads/${branch}`]);
+    await git(cwd, ['push', '--quiet', '--porcelain', remote, `${sha}:refs/heads/${branch}`]);
     return 'pushed';
   } catch (err) {
     if (err instanceof GitCommandError && isRejectedPush(err.output)) return 'rejected';

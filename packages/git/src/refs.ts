@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { UserError } from '@runway/errors';
-import { GitCommandError, runGit } from './run-git';
+import { git, GitCommandError, mapGitFailure, runGit } from './run-git';
 
 /** The commit `HEAD` points at. */
 export function headSha(cwd: string): Promise<string> {
@@ -14,7 +14,7 @@ export function headSha(cwd: string): Promise<string> {
  */
 export async function resolveCommit(cwd: string, rev: string): Promise<string> {
   try {
-    return await runGit(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
+    return await git(cwd, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`]);
   } catch (err) {
     if (!(err instanceof GitCommandError)) throw err;
     const notRepo = /not a git repository/i.test(err.output);
@@ -27,7 +27,7 @@ export async function resolveCommit(cwd: string, rev: string): Promise<string> {
 
 /** Committer date of `rev` in git's raw form (`<unix seconds> <+hhmm>`), usable as GIT_COMMITTER_DATE. */
 export function commitDate(cwd: string, rev: string): Promise<string> {
-  return runGit(cwd, ['show', '-s', '--format=%cd', '--date=raw', rev]);
+  return git(cwd, ['show', '-s', '--format=%cd', '--date=raw', rev]);
 }
 
 /** The checked-out branch, or undefined on a detached HEAD (CI tag builds). */
@@ -74,7 +74,7 @@ export interface TreeEntry {
 
 /** The entries directly inside folder `path` at commit `rev` (empty when it has no such folder). */
 export async function listFolderAt(cwd: string, rev: string, path: string): Promise<TreeEntry[]> {
-  const out = await runGit(cwd, ['ls-tree', '-z', rev, '--', `${path.replace(/\/+$/, '')}/`]);
+  const out = await git(cwd, ['ls-tree', '-z', rev, '--', `${path.replace(/\/+$/, '')}/`]);
   return out.split('\0').filter(Boolean).map((line) => {
     const tab = line.indexOf('\t');
     const [mode, type, sha] = line.slice(0, tab).split(' ');
@@ -96,14 +96,14 @@ export interface CommittedFile {
 export async function readFilesAt(cwd: string, rev: string, paths: readonly string[]): Promise<Map<string, CommittedFile>> {
   const files = new Map<string, CommittedFile>();
   if (paths.length === 0) return files;
-  const listed = (await runGit(cwd, ['ls-tree', '-z', rev, '--', ...paths])).split('\0').filter(Boolean).map((line) => {
+  const listed = (await git(cwd, ['ls-tree', '-z', rev, '--', ...paths])).split('\0').filter(Boolean).map((line) => {
     const tab = line.indexOf('\t');
     const [mode, type, sha] = line.slice(0, tab).split(' ');
     return { path: line.slice(tab + 1), mode, type, sha };
   }).filter((e) => e.type === 'blob' && paths.includes(e.path));
   if (listed.length === 0) return files;
   const { stdout } = await execa('git', ['cat-file', '--batch'], { cwd, input: `${listed.map((e) => e.sha).join('\n')}\n`, encoding: 'buffer', stripFinalNewline: false })
-    .catch((err: unknown) => { throw new GitCommandError(['cat-file', '--batch'], cwd, String((err as { stderr?: unknown }).stderr ?? ''), err); });
+    .catch((err: unknown) => { throw mapGitFailure(err, cwd, ['cat-file', '--batch']); });
   // Each object comes as "<sha> blob <size>\n<bytes>\n".
   const out = Buffer.from(stdout);
   let at = 0;

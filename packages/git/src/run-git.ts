@@ -10,6 +10,16 @@ export interface GitCallOptions {
 }
 
 /**
+ * Runs `git <args>` in `cwd` (argv array, never a shell string) and returns trimmed stdout.
+ * @throws the execa error (with stderr) when git fails; callers that report to users map it
+ * (`mapGitFailure`, or the CLI's own wording).
+ */
+export async function runGit(cwd: string, args: string[], options: GitCallOptions = {}): Promise<string> {
+  const result = await execa('git', args, { cwd, env: options.env, input: options.input, stripFinalNewline: !options.exact });
+  return result.stdout;
+}
+
+/**
  * A git command that failed. It is a `UserError`: git fails on the environment (no repository,
  * no remote, no access, a ref that does not exist), and the message says which command, where,
  * and what git said. `output` keeps git's stdout and stderr for callers that tell cases apart
@@ -27,23 +37,26 @@ export class GitCommandError extends UserError {
 }
 
 /**
- * Runs `git <args>` in `cwd` (argv array, never a shell string) and returns trimmed stdout.
- * @throws GitCommandError (a UserError) when git fails or cannot be started.
+ * The adapter's error policy for git: a failed git call becomes a `GitCommandError` (a UserError
+ * saying what, where and what git said), git missing or a missing folder a UserError saying how
+ * to fix it. Anything else passes through unchanged (a real bug keeps its stack).
  */
-export async function runGit(cwd: string, args: string[], options: GitCallOptions = {}): Promise<string> {
+export function mapGitFailure(err: unknown, cwd: string, args: readonly string[]): unknown {
+  if (!(err instanceof ExecaError)) return err;
+  if (err.code === 'ENOENT' && err.exitCode === undefined) {
+    const missingCwd = /"cwd" option is invalid/.test(err.message);
+    return new UserError(missingCwd ? `cannot run git in ${cwd}: the folder does not exist` : 'git is not installed (or not on PATH)', {
+      hint: 'install git (e.g. apt-get install git) and run this from a clone of the repository', cause: err,
+    });
+  }
+  return new GitCommandError(args, cwd, `${err.stdout ?? ''}\n${err.stderr ?? ''}`, err, err.exitCode);
+}
+
+/** `runGit` under the adapter's error policy (`mapGitFailure`): what the release's git calls use. */
+export async function git(cwd: string, args: string[], options: GitCallOptions = {}): Promise<string> {
   try {
-    const result = await execa('git', args, { cwd, env: options.env, input: options.input, stripFinalNewline: !options.exact });
-    return result.stdout;
+    return await runGit(cwd, args, options);
   } catch (err) {
-    if (err instanceof ExecaError) {
-      if (err.code === 'ENOENT' && err.exitCode === undefined) {
-        const missingCwd = /"cwd" option is invalid/.test(err.message);
-        throw new UserError(missingCwd ? `cannot run git in ${cwd}: the folder does not exist` : 'git is not installed (or not on PATH)', {
-          hint: 'install git (e.g. apt-get install git) and run this from a clone of the repository', cause: err,
-        });
-      }
-      throw new GitCommandError(args, cwd, `${err.stdout ?? ''}\n${err.stderr ?? ''}`, err, err.exitCode);
-    }
-    throw err;
+    throw mapGitFailure(err, cwd, args);
   }
 }

@@ -1,15 +1,16 @@
-import { GitCommandError, runGit } from './run-git';
+import { git, GitCommandError, runGit } from './run-git';
 import { isRejectedPush } from './push';
 
 /** Whether `refs/tags/<tag>` exists in the local repository. */
 export async function localTagExists(cwd: string, tag: string): Promise<boolean> {
-  return (await localTagCommit(cwd, tag)) !== undefined;
+  const found = await runGit(cwd, ['tag', '--list', tag]);
+  return found.split('\n').includes(tag);
 }
 
 /** The commit the local tag `tag` points at (peeled through an annotated tag), or undefined without one. */
 export async function localTagCommit(cwd: string, tag: string): Promise<string | undefined> {
   try {
-    return await runGit(cwd, ['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`]);
+    return await git(cwd, ['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`]);
   } catch (err) {
     // --quiet: a missing tag is exit 1 with no output; anything else (no repository) is real.
     if (err instanceof GitCommandError && err.output.trim() === '') return undefined;
@@ -19,7 +20,8 @@ export async function localTagCommit(cwd: string, tag: string): Promise<string |
 
 /** Whether `refs/tags/<tag>` exists on `remote` (asks the remote; fetches nothing). */
 export async function remoteTagExists(cwd: string, remote: string, tag: string): Promise<boolean> {
-  return (await remoteTagCommit(cwd, remote, tag)) !== undefined;
+  const found = await runGit(cwd, ['ls-remote', '--tags', remote, `refs/tags/${tag}`]);
+  return found !== '';
 }
 
 /**
@@ -28,7 +30,7 @@ export async function remoteTagExists(cwd: string, remote: string, tag: string):
  */
 export async function remoteTagCommit(cwd: string, remote: string, tag: string): Promise<string | undefined> {
   const ref = `refs/tags/${tag}`;
-  const out = await runGit(cwd, ['ls-remote', remote, ref, `${ref}^{}`]);
+  const out = await git(cwd, ['ls-remote', remote, ref, `${ref}^{}`]);
   const lines = out.split('\n').filter(Boolean).map((l) => l.split('\t'));
   return (lines.find(([, name]) => name === `${ref}^{}`) ?? lines.find(([, name]) => name === ref))?.[0];
 }
@@ -40,7 +42,7 @@ export async function remoteTagCommit(cwd: string, remote: string, tag: string):
 export async function createLocalTag(cwd: string, tag: string, commit: string): Promise<'created' | { existing: string }> {
   try {
     // The empty old value means "must not exist yet".
-    await runGit(cwd, ['update-ref', '--no-deref', `refs/tags/${tag}`, commit, '']);
+    await git(cwd, ['update-ref', '--no-deref', `refs/tags/${tag}`, commit, '']);
     return 'created';
   } catch (err) {
     const existing = err instanceof GitCommandError ? await localTagCommit(cwd, tag) : undefined;
@@ -75,7 +77,7 @@ export async function pushTag(cwd: string, remote: string, tag: string): Promise
 export async function pushTagAt(cwd: string, remote: string, tag: string, commit: string, options: { force?: boolean } = {}): Promise<'pushed' | { existing: string }> {
   const source = (await localTagCommit(cwd, tag)) === commit ? `refs/tags/${tag}` : commit;
   try {
-    await runGit(cwd, ['push', '--quiet', '--porcelain', ...(options.force ? ['--force'] : []), remote, `${source}:refs/tags/${tag}`]);
+    await git(cwd, ['push', '--quiet', '--porcelain', ...(options.force ? ['--force'] : []), remote, `${source}:refs/tags/${tag}`]);
     return 'pushed';
   } catch (err) {
     if (!(err instanceof GitCommandError) || !isRejectedPush(err.output)) throw err;

@@ -1,4 +1,4 @@
-import { runGit } from './run-git';
+import { git, runGit } from './run-git';
 
 /**
  * Uncommitted changes in the working tree and index, one `git status --porcelain` line each:
@@ -13,7 +13,7 @@ export async function worktreeChanges(cwd: string, options: { exclude?: readonly
 
 /** Whether the repository has a remote called `remote` (local configuration only). */
 export async function hasRemote(cwd: string, remote: string): Promise<boolean> {
-  return (await runGit(cwd, ['remote'])).split('\n').includes(remote);
+  return (await git(cwd, ['remote'])).split('\n').includes(remote);
 }
 
 /**
@@ -21,7 +21,7 @@ export async function hasRemote(cwd: string, remote: string): Promise<boolean> {
  * fetch or push recorded: an offline answer to "is this commit pushed?", no network.
  */
 export async function remoteRefsContaining(cwd: string, remote: string, commit: string): Promise<string[]> {
-  const out = await runGit(cwd, ['for-each-ref', '--contains', commit, '--format=%(refname)', `refs/remotes/${remote}/`]);
+  const out = await git(cwd, ['for-each-ref', '--contains', commit, '--format=%(refname)', `refs/remotes/${remote}/`]);
   return out === '' ? [] : out.split('\n');
 }
 

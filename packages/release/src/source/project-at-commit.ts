@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { UserError } from '@runway/errors';
-import { listFolderAt, readFileAt } from '@runway/git';
+import { listFolderAt, mapGitFailure, readFileAt } from '@runway/git';
 import { checkProjectFiles, kindOfProject, parseManifest, type ManifestResult } from '@runway/manifest';
 
 /**
@@ -10,7 +10,7 @@ import { checkProjectFiles, kindOfProject, parseManifest, type ManifestResult } 
  */
 export async function validateProjectAt(workspaceRoot: string, commit: string, projectRoot: string): Promise<ManifestResult> {
   const file = `${projectRoot}/manifest.yaml`;
-  const text = await readFileAt(workspaceRoot, commit, file);
+  const text = await readFileAt(workspaceRoot, commit, file).catch((err) => { throw mapGitFailure(err, workspaceRoot, ['cat-file', file]); });
   if (text === undefined) {
     throw new UserError(`${file} is not in commit ${commit.slice(0, 12)}, the commit being released`, {
       hint: `commit the project first (git add ${projectRoot} && git commit)`,

@@ -1,6 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
 import { UserError } from '@runway/errors';
-import { resolveCommit, worktreeChanges } from '@runway/git';
+import { mapGitFailure, resolveCommit, worktreeChanges } from '@runway/git';
 import type { Logger } from '@runway/log';
 import type { ReleaseSource, ReleaseTarget } from '../types';
 
@@ -18,7 +18,7 @@ export async function sourceFromWorkingTree(workspaceRoot: string, options: { dr
   const commit = await resolveCommit(workspaceRoot, 'HEAD');
   const registry = options.target?.kind === 'directory' ? relative(workspaceRoot, options.target.dir) : undefined;
   const inside = registry !== undefined && registry !== '' && !registry.startsWith('..') && !isAbsolute(registry);
-  const changes = await worktreeChanges(workspaceRoot, { exclude: inside ? [registry] : [] });
+  const changes = await worktreeChanges(workspaceRoot, { exclude: inside ? [registry] : [] }).catch((err) => { throw mapGitFailure(err, workspaceRoot, ['status']); });
   if (changes.length > 0) {
     const listed = [...changes.slice(0, LISTED).map((c) => `  ${c}`), ...(changes.length > LISTED ? [`  … and ${changes.length - LISTED} more`] : [])].join('\n');
     const what = `the working tree of ${workspaceRoot} has ${changes.length} uncommitted change(s)`;

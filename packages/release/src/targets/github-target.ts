@@ -1,5 +1,5 @@
 import { UserError, withRetry } from '@runway/errors';
-import { commitFiles, fetchBranchTip, hasRemote, pushCommit, pushTagAt, readFileAt, remoteTagCommit, type GitIdentity } from '@runway/git';
+import { commitFiles, fetchBranchTip, hasRemote, mapGitFailure, pushCommit, pushTagAt, readFileAt, remoteTagCommit, type GitIdentity } from '@runway/git';
 import { assetSha256, publishRelease, type GitHubApi, type ReleaseInfo } from '@runway/publisher-github';
 import { addEntry, emptyRegistry, parseRegistry, registryForUpdate, serializeRegistry, type Registry, type RegistryEntry } from '@runway/registry';
 import { projectReleaseTag } from '@runway/release-policy';
@@ -46,13 +46,13 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
   /** The registry at the branch tip (fetched now), and that tip. Refuses one with invalid entries, which a rewrite would drop. */
   async function readPublishedRegistry(): Promise<{ tip: string; registry: Registry }> {
     const b = await branch();
-    const tip = await fetchBranchTip(workspaceRoot, remote, b);
+    const tip = await fetchBranchTip(workspaceRoot, remote, b).catch((err) => { throw mapGitFailure(err, workspaceRoot, ['fetch', remote]); });
     if (!tip) {
       throw new UserError(`the default branch "${b}" of ${options.repository} does not exist on ${remote}`, {
         hint: 'push the default branch first; the registry lives in its root registry.json',
       });
     }
-    const text = await readFileAt(workspaceRoot, tip, REGISTRY_FILE);
+    const text = await readFileAt(workspaceRoot, tip, REGISTRY_FILE).catch((err) => { throw mapGitFailure(err, workspaceRoot, ['cat-file', REGISTRY_FILE]); });
     return { tip, registry: text === undefined ? emptyRegistry(now()) : registryForUpdate(parseRegistry(text, location(b)), location(b)) };
   }
 
