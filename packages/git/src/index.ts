@@ -1,4 +1,4 @@
-export { runGit, GitCommandError, mapGitFailure, type GitCallOptions } from './run-git';
+export { runGit, git, GitCommandError, mapGitFailure, type GitCallOptions } from './run-git';
 export { headSha, resolveCommit, commitDate, currentBranch, fetchBranchTip, readFileAt, readFilesAt, listFolderAt, type TreeEntry, type CommittedFile } from './refs';
 export { commitFiles, type CommitFile, type CommitFilesInput, type GitIdentity } from './commit-files';
 export { pushCommit, isRejectedPush } from './push';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { UserError } from '@runway/errors';
-import { runGit } from '@runway/git';
+import { git } from '@runway/git';
 import type { Logger } from '@runway/log';
 import type { Manifest } from '@runway/manifest';
 import { readManifest } from '@runway/project-files';
@@ -8,7 +8,7 @@ import {
   createDockerApi, createRegistryClient, imagePublishSteps, readDockerConfig, resolveRegistryCredentials,
   type PublishResult, type RegistryClient,
 } from '@runway/publisher-docker';
-import { planImagePublish, type ImagePublishPlan } from '@runway/release-policy';
+import { needsPublishedVersions, parseReleaseRef, planImagePublish, publishedFromGitTags, type ImagePublishPlan } from '@runway/release-policy';
 import { runSteps, type Renderer } from '../runner';
 import type { Step, StepContext } from '../step';
 
@@ -68,20 +68,21 @@ const planningSteps: readonly Step<ImageContext>[] = [
       const { workspaceRoot, options, env } = ctx.input;
       const registry = options.registry ?? env.RUNWAY_IMAGE_REGISTRY;
       if (!registry) throw new UserError('no image registry configured', { hint: 'set RUNWAY_IMAGE_REGISTRY (e.g. ghcr.io/acme) or the executor option "registry"' });
-      const git = (args: string[]) => runGit(workspaceRoot, args);
+      const run = (args: string[]) => git(workspaceRoot, args);
       // The git reads are independent: run together, they take as long as the slowest, not the sum.
-      const [ref, sha, published, source] = await Promise.all([
-        env.GITHUB_REF || git(['rev-parse', '--symbolic-full-name', 'HEAD']),
-        env.GITHUB_SHA || git(['rev-parse', 'HEAD']),
-        options.published ?? git(['tag', '--list']).then((out) => out.split('\n').filter(Boolean)),
-        sourceUrl(env, git),
+      const [ref, sha, source] = await Promise.all([
+        env.GITHUB_REF || run(['rev-parse', '--symbolic-full-name', 'HEAD']),
+        env.GITHUB_SHA || run(['rev-parse', 'HEAD']),
+        sourceUrl(env, run),
       ]);
+      const defaultBranch = options.defaultBranch ?? 'main';
+      const km = options.km === true;
       const plan = planImagePublish({
-        ref, sha, published,
+        ref, sha, published: await publishedVersions(workspaceRoot, { ref, defaultBranch, km }, options.published),
         event: env.GITHUB_EVENT_NAME || 'push',
         date: ctx.input.now,
-        defaultBranch: options.defaultBranch ?? 'main',
-        km: options.km === true,
+        defaultBranch,
+        km,
         registry,
         sourceUrl: source,
         payload: ctx.facts.manifest!,
@@ -159,10 +160,26 @@ export function describePlan(plan: ImagePublishPlan): string {
   ].join('\n');
 }
 
+/**
+ * The versions already published, which decide `X.Y`, `X` and `latest`: as given, else the clone's
+ * tags, refused (by `publishedFromGitTags`) when the clone cannot know them (shallow, tagless, or
+ * without the tag being published). Only a stable version tag needs them.
+ */
+async function publishedVersions(cwd: string, input: { ref: string; defaultBranch: string; km: boolean }, given: string[] | undefined): Promise<string[]> {
+  if (given) return given;
+  if (!needsPublishedVersions(input)) return [];
+  const ref = parseReleaseRef(input.ref, input.defaultBranch);
+  const [shallow, tags] = await Promise.all([
+    git(cwd, ['rev-parse', '--is-shallow-repository']).then((out) => out === 'true'),
+    git(cwd, ['tag', '--list']).then((out) => out.split('\n').filter(Boolean)),
+  ]);
+  return publishedFromGitTags(ref.kind === 'branch' ? ref.branch : ref.tag, { shallow, tags });
+}
+
 /** `org.opencontainers.image.source`: the GitHub repository in CI, else the origin remote if any. */
-async function sourceUrl(env: NodeJS.ProcessEnv, git: (args: string[]) => Promise<string>): Promise<string | undefined> {
+async function sourceUrl(env: NodeJS.ProcessEnv, run: (args: string[]) => Promise<string>): Promise<string | undefined> {
   if (env.GITHUB_REPOSITORY) return `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`;
-  const url = await git(['remote', 'get-url', 'origin']).catch(() => '');
+  const url = await run(['remote', 'get-url', 'origin']).catch(() => '');
   // A local path or a URL with credentials is no public source: leave the label out.
   return /^https:\/\/[^@]+$/.test(url) ? url.replace(/\.git$/, '') : undefined;
 }
