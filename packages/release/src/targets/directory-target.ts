@@ -48,11 +48,12 @@ export function directoryTarget(options: DirectoryTargetOptions): TargetAdapter 
     async checkSource(tag, source, logger) {
       const tagged = await localTagCommit(workspaceRoot, tag);
       if (tagged !== undefined && tagged !== source.commit) throw tagElsewhere(tag, tagged, source.commit, 'in this clone');
-      if (!(await hasRemote(workspaceRoot, REMOTE))) {
+      const remote = await remoteState(workspaceRoot, source.pushed);
+      if (remote === 'no-remote') {
         logger.info(`no "${REMOTE}" remote: ${tag} is tied to commit ${source.commit.slice(0, 12)} by a local tag only`);
         return;
       }
-      if ((await remoteRefsContaining(workspaceRoot, REMOTE, source.pushed)).length === 0) {
+      if (remote === 'not-pushed') {
         throw new UserError(`commit ${source.pushed.slice(0, 12)} is not on ${REMOTE} (no remote-tracking branch contains it), so ${tag} would be tied to a commit nobody else has`, {
           hint: `push it first (git push ${REMOTE} HEAD), then release again; if it is pushed already, run "git fetch ${REMOTE}" so this clone knows`,
         });
@@ -101,6 +102,25 @@ export function directoryTarget(options: DirectoryTargetOptions): TargetAdapter 
     // Relative URLs are relative to the registry file, as a web server hosting `dir` would serve them.
     resolveDownload: (url) => resolveDownloadUrl(url, pathToFileURL(registryPath).href, registryPath),
   };
+}
+
+/** Answers of `remoteState` per clone and commit: a bulk release asks once, not per project. */
+const remoteStates = new Map<string, Promise<'no-remote' | 'pushed' | 'not-pushed'>>();
+
+/** Whether the clone has an `origin` and, offline, whether a remote-tracking branch contains `commit`. */
+function remoteState(workspaceRoot: string, commit: string): Promise<'no-remote' | 'pushed' | 'not-pushed'> {
+  const key = `${workspaceRoot}\0${commit}`;
+  let state = remoteStates.get(key);
+  if (!state) {
+    state = (async () => {
+      if (!(await hasRemote(workspaceRoot, REMOTE))) return 'no-remote';
+      return (await remoteRefsContaining(workspaceRoot, REMOTE, commit)).length > 0 ? 'pushed' : 'not-pushed';
+    })();
+    remoteStates.set(key, state);
+    // Only the answers that cannot change during a run are kept: the user may push meanwhile.
+    state.then((s) => { if (s === 'not-pushed') remoteStates.delete(key); }, () => remoteStates.delete(key));
+  }
+  return state;
 }
 
 async function folderExists(path: string): Promise<boolean> {

@@ -48,7 +48,8 @@ describe('release mistakes through the real executors: clear errors, exit 1, no 
     // holds the secret (given through the environment: Nx echoes its command line itself).
     const env = { ...NO_GITHUB, GITHUB_TOKEN: secret, RUNWAY_REGISTRY_DIR: `dist/${secret}/file/registry` };
     // `nx release publish` runs the single-task executor, which shows listr2's progress lines.
-    const publish = await nxRelease(ws, ['publish', '-p', 'alpha'], env);
+    const published = await nxRelease(ws, ['publish', '-p', 'alpha'], env);
+    const publish = { exitCode: published.exitCode, all: String(published.all) };
     expect(publish.exitCode, publish.all).not.toBe(0);
     expect(publish.all).toMatch(/✖ planning release \[FAILED: cannot read .*dist\/\*\*\*\/file\/registry\/registry\.json/);
     expect(publish.all).toMatch(/error: cannot read .*dist\/\*\*\*\/file\/registry\/registry\.json/);
