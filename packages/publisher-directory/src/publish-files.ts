@@ -115,6 +115,11 @@ async function compareFolder(dir: string, tag: string, files: DirectoryFile[]): 
   };
 }
 
+/** Whether `tag` has a folder in the registry directory: it appears in one rename, so it is published. */
+export function hasReleaseFolder(dir: string, tag: string): Promise<boolean> {
+  return folderExists(join(dir, releasePath(tag)));
+}
+
 async function folderExists(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isDirectory();

@@ -1,10 +1,8 @@
-import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { mapFsError } from '@runway/atomic-write';
 import { UserError } from '@runway/errors';
 import { createLocalTag, hasRemote, localTagCommit, remoteRefsContaining } from '@runway/git';
-import { addToDirectoryRegistry, listStoredFiles, publishFiles, releasePath } from '@runway/publisher-directory';
+import { addToDirectoryRegistry, hasReleaseFolder, listStoredFiles, publishFiles, releasePath } from '@runway/publisher-directory';
 import { projectReleaseTag } from '@runway/release-policy';
 import { resolveDownloadUrl } from '@runway/safe-archive';
 import { sameAsset } from '../plan-release';
@@ -42,7 +40,7 @@ export function directoryTarget(options: DirectoryTargetOptions): TargetAdapter 
     kind: 'directory',
     async inspect(tag, assetNames): Promise<TargetState> {
       const [registry, assets] = await Promise.all([readRegistrySnapshot(dir, now()), listStoredFiles(dir, tag, assetNames)]);
-      const published = assets.length > 0 || (await folderExists(join(dir, releasePath(tag))));
+      const published = assets.length > 0 || (await hasReleaseFolder(dir, tag));
       return { registry, registryLocation: registryPath, published, assets };
     },
     async checkSource(tag, source, logger) {
@@ -121,15 +119,6 @@ function remoteState(workspaceRoot: string, commit: string): Promise<'no-remote'
     state.then((s) => { if (s === 'not-pushed') remoteStates.delete(key); }, () => remoteStates.delete(key));
   }
   return state;
-}
-
-async function folderExists(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw mapFsError(err, `read ${path}`);
-  }
 }
 
 /** The tag exists at another commit: the release would not be the commit it names. */
