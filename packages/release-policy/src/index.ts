@@ -7,3 +7,8 @@ export { planImagePublish, type ImagePublishInput, type ImagePublishPlan, type P
 export { projectReleaseTag, decideReleaseForRef, type RefDecision } from './project-release-tag';
 export { umbrellaTrigger, isOverridableTag, decideUmbrellaPublication, DEFAULT_OVERRIDABLE_TAGS, type UmbrellaTrigger, type ExistingUmbrella, type UmbrellaPublicationInput, type UmbrellaPublication } from './umbrella-tags';
 export { planRetag, type RetagPlan } from './retag-plan';
+export { classifyVersionStep, previousStable, type VersionStep, type CoreStep } from './version-step';
+export { decideLatest, movingTagTargets, type LatestDecision, type LatestDecisionInput } from './latest-decision';
+export { isSignatureRequired, normalizeTagSigningPolicy, DEFAULT_TAG_SIGNING_POLICY, type TagSigningPolicy, type TagSigningPolicyInput, type SignatureRequirement } from './tag-signing-policy';
+export { planDeprecation, deprecationBanner, withDeprecationBanner, type DeprecationRequest, type DeprecationState, type DeprecationPlan, type DeprecatedEntry, type ImageState, type ImageTagMove } from './deprecation-plan';
+export { planPromotion, type PromotionFacts, type PromotionPlan, type PromotionAction, type PromotionProblem, type ReleaseFile, type RcProject, type VerificationRecord } from './promotion-plan';

@@ -1,5 +1,19 @@
-/** The ways a request can fail on purpose. */
-export type FaultKind = '500' | '502' | '503' | 'rate-limit-403' | 'rate-limit-429' | 'timeout' | 'reset';
+/**
+ * The ways a request can fail on purpose. The plain kinds answer before the request is handled,
+ * so nothing changes. The `lost-` kinds handle the request completely (a release is created, an
+ * asset stored, a tag placed) and then lose the answer: a 502, a dropped connection, or no
+ * answer at all. That is the real case a retrying client must survive: its retry meets its own
+ * first attempt (`already_exists`, a release it did not see created).
+ */
+export type FaultKind = '500' | '502' | '503' | 'rate-limit-403' | 'rate-limit-429' | 'timeout' | 'reset' | LostResponse;
+
+/** Fault kinds that apply the request and then lose the response. */
+export type LostResponse = 'lost-502' | 'lost-reset' | 'lost-timeout';
+
+/** True for the kinds that apply the request before failing. */
+export function losesResponse(kind: FaultKind): kind is LostResponse {
+  return kind.startsWith('lost-');
+}
 
 /** Which requests fail, and how. */
 export interface FaultPlan {

@@ -1,4 +1,5 @@
-export { startGitHubServer, type GitHubServer, type GitHubServerOptions } from './github-server';
-export { type FaultPlan, type FaultKind, faultInjector } from './fault-plan';
-export { ServerState, type StoredRelease, type StoredAsset, type StoredFile } from './server-state';
+export { startGitHubServer, type GitHubServer, type GitHubServerOptions, type RequestRecord } from './github-server';
+export { type FaultPlan, type FaultKind, type LostResponse, faultInjector } from './fault-plan';
+export { BareRepo, GitCommandError, type CommitInput, type RefEntry } from './bare-repo';
+export { ServerState, type StoredRelease, type StoredAsset, type MakeLatest } from './server-state';
 export { specVersion } from './openapi-validator';

@@ -1,6 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 /** The parts of an HTTP request that GitHub's OpenAPI description constrains. */
 export interface RequestFacts {
@@ -13,8 +14,8 @@ export interface RequestFacts {
 
 type Json = Record<string, any>;
 
-// The description is 13 MB; parsing it costs ~150 ms, so it is read on the first validation and
-// kept for the life of the process. Validators are compiled per operation on first use.
+// The description is 13 MB; parsing it costs ~150 ms, so it is read once per process (when the
+// first server starts) and kept. Validators are compiled per operation on first use.
 let spec: Json | undefined;
 const validators = new Map<string, ValidateFunction>();
 // OpenAPI 3.0 schemas carry `example`, `x-github` and formats Ajv does not know: strict mode would
@@ -24,8 +25,20 @@ const paramAjv = new Ajv({ strict: false, allErrors: true, validateSchema: false
 addFormats(bodyAjv);
 addFormats(paramAjv);
 
+const SPEC_PATH = require.resolve('@octokit/openapi/generated/api.github.com.json');
+
+/**
+ * Reads and parses the description now (once per process), so the first request does not stall
+ * for it: a client under test with a tight timeout would take that stall for a lost response.
+ */
+export async function preloadSpec(): Promise<void> {
+  if (spec) return;
+  const text = await readFile(SPEC_PATH, 'utf8');
+  spec ??= JSON.parse(text) as Json;
+}
+
 function loadSpec(): Json {
-  spec ??= JSON.parse(readFileSync(require.resolve('@octokit/openapi/generated/api.github.com.json'), 'utf8')) as Json;
+  spec ??= JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as Json;
   return spec;
 }
 
@@ -61,7 +74,19 @@ function bundle(schema: Json): Json {
     Object.values(node).forEach(walk);
   };
   walk(schema);
-  return { ...schema, components };
+  return withTypelessNullable({ ...schema, components });
+}
+
+/**
+ * A copy of `node` in which OpenAPI's `nullable` next to no `type` (GitHub writes
+ * `{ nullable: true, oneOf: [...] }`), which Ajv refuses to compile, becomes `anyOf: [it, null]`.
+ */
+function withTypelessNullable(node: unknown): any {
+  if (Array.isArray(node)) return node.map(withTypelessNullable);
+  if (!node || typeof node !== 'object') return node;
+  const { nullable, ...rest } = Object.fromEntries(Object.entries(node).map(([k, v]) => [k, withTypelessNullable(v)])) as Json;
+  if (nullable === undefined || 'type' in rest) return nullable === undefined ? rest : { ...rest, nullable };
+  return nullable ? { anyOf: [rest, { type: 'null' }] } : rest;
 }
 
 function compiled(key: string, ajv: Ajv, schema: () => Json): ValidateFunction {
@@ -85,6 +110,21 @@ function describe(errors: ValidateFunction['errors'], where: string): string[] {
 
 function isJson(contentType: string | undefined): boolean {
   return !contentType || /\bjson\b/i.test(contentType);
+}
+
+let templates: Array<{ template: string; pattern: RegExp }> | undefined;
+
+/**
+ * The operation of GitHub's description that `method path` (an API path without the base, e.g.
+ * `/repos/o/r/tags`) calls, as `METHOD template`; undefined when GitHub has no such operation.
+ */
+export function describedOperation(method: string, path: string): string | undefined {
+  templates ??= Object.keys(loadSpec().paths).map((template) => ({
+    template,
+    pattern: new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{\w+\}/g, '[^/]+')}$`),
+  }));
+  const found = templates.find((t) => t.pattern.test(path) && loadSpec().paths[t.template][method.toLowerCase()]);
+  return found && `${method} ${found.template}`;
 }
 
 /** Checks a request against the operation `method template`; returns one line per problem. */

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import type { RefEntry } from './bare-repo';
+import type { ParsedCommit, ParsedTag } from './git-objects';
 import type { ServerState, StoredAsset, StoredRelease } from './server-state';
 
 /** Where the server lives: the web origin and the API base under it. */
@@ -35,15 +38,18 @@ export function simpleUser(urls: ServerUrls, login: string) {
   };
 }
 
-/** `browser_download_url` of an asset: `<url>/<owner>/<repo>/releases/download/<tag>/<name>`. */
-export function browserDownloadUrl(urls: ServerUrls, state: ServerState, tag: string, name: string): string {
-  return `${urls.url}/${state.owner}/${state.repo}/releases/download/${encodeURIComponent(tag)}/${encodeURIComponent(name)}`;
+/**
+ * The tag segment of a release's web URLs. A draft has none yet: GitHub shows `untagged-<hex>`
+ * there, and those URLs stop working once the release is published under its tag.
+ */
+export function webTag(release: StoredRelease): string {
+  return release.draft ? `untagged-${createHash('sha1').update(`release ${release.id}`).digest('hex').slice(0, 20)}` : encodeURIComponent(release.tagName);
 }
 
 export function assetJson(urls: ServerUrls, state: ServerState, release: StoredRelease, a: StoredAsset) {
   return {
     url: `${urls.apiUrl}/repos/${state.owner}/${state.repo}/releases/assets/${a.id}`,
-    browser_download_url: browserDownloadUrl(urls, state, release.tagName, a.name),
+    browser_download_url: `${urls.url}/${state.owner}/${state.repo}/releases/download/${webTag(release)}/${encodeURIComponent(a.name)}`,
     id: a.id,
     node_id: `RA_${a.id}`,
     name: a.name,
@@ -63,7 +69,7 @@ export function releaseJson(urls: ServerUrls, state: ServerState, r: StoredRelea
   const repoApi = `${urls.apiUrl}/repos/${state.owner}/${state.repo}`;
   return {
     url: `${repoApi}/releases/${r.id}`,
-    html_url: `${urls.url}/${state.owner}/${state.repo}/releases/tag/${encodeURIComponent(r.tagName)}`,
+    html_url: `${urls.url}/${state.owner}/${state.repo}/releases/tag/${webTag(r)}`,
     assets_url: `${repoApi}/releases/${r.id}/assets`,
     upload_url: `${urls.uploadsUrl}/repos/${state.owner}/${state.repo}/releases/${r.id}/assets{?name,label}`,
     tarball_url: r.draft ? null : `${repoApi}/tarball/${encodeURIComponent(r.tagName)}`,
@@ -85,13 +91,57 @@ export function releaseJson(urls: ServerUrls, state: ServerState, r: StoredRelea
   };
 }
 
-export function refJson(urls: ServerUrls, state: ServerState, ref: string, sha: string) {
+export function refJson(urls: ServerUrls, state: ServerState, ref: RefEntry) {
+  const repoApi = `${urls.apiUrl}/repos/${state.owner}/${state.repo}`;
+  const short = ref.name.slice('refs/'.length);
+  return {
+    ref: ref.name,
+    node_id: `REF_${Buffer.from(short).toString('base64')}`,
+    url: `${repoApi}/git/refs/${short}`,
+    object: { type: ref.type, sha: ref.sha, url: `${repoApi}/git/${ref.type}s/${ref.sha}` },
+  };
+}
+
+function verification(signature: string | undefined) {
+  // Signatures are reported, never checked: no key of the signer is known here.
+  return { verified: false, reason: signature ? 'unknown_key' : 'unsigned', signature: signature ?? null, payload: null, verified_at: null };
+}
+
+/** `GET /git/commits/{sha}`: the commit object. */
+export function gitCommitJson(urls: ServerUrls, state: ServerState, sha: string, c: ParsedCommit) {
+  const repoApi = `${urls.apiUrl}/repos/${state.owner}/${state.repo}`;
+  const html = `${urls.url}/${state.owner}/${state.repo}/commit`;
+  return {
+    sha, node_id: `C_${sha}`, url: `${repoApi}/git/commits/${sha}`, html_url: `${html}/${sha}`,
+    author: c.author, committer: c.committer, message: c.message,
+    tree: { sha: c.tree, url: `${repoApi}/git/trees/${c.tree}` },
+    parents: c.parents.map((p) => ({ sha: p, url: `${repoApi}/git/commits/${p}`, html_url: `${html}/${p}` })),
+    verification: verification(c.signature),
+  };
+}
+
+/** `GET /commits/{ref}`: the commit with GitHub's wrapper (no users: the emails belong to no account here). */
+export function commitJson(urls: ServerUrls, state: ServerState, sha: string, c: ParsedCommit) {
+  const repoApi = `${urls.apiUrl}/repos/${state.owner}/${state.repo}`;
+  const html = `${urls.url}/${state.owner}/${state.repo}/commit`;
+  return {
+    sha, node_id: `C_${sha}`, url: `${repoApi}/commits/${sha}`, html_url: `${html}/${sha}`, comments_url: `${repoApi}/commits/${sha}/comments`,
+    commit: {
+      url: `${repoApi}/git/commits/${sha}`, author: c.author, committer: c.committer, message: c.message, comment_count: 0,
+      tree: { sha: c.tree, url: `${repoApi}/git/trees/${c.tree}` }, verification: verification(c.signature),
+    },
+    author: null, committer: null,
+    parents: c.parents.map((p) => ({ sha: p, url: `${repoApi}/commits/${p}`, html_url: `${html}/${p}` })),
+  };
+}
+
+/** `GET /git/tags/{sha}`: an annotated tag object. */
+export function gitTagJson(urls: ServerUrls, state: ServerState, sha: string, t: ParsedTag) {
   const repoApi = `${urls.apiUrl}/repos/${state.owner}/${state.repo}`;
   return {
-    ref: `refs/${ref}`,
-    node_id: `REF_${Buffer.from(ref).toString('base64')}`,
-    url: `${repoApi}/git/refs/${ref}`,
-    object: { type: 'commit', sha, url: `${repoApi}/git/commits/${sha}` },
+    node_id: `TAG_${sha}`, tag: t.tag, sha, url: `${repoApi}/git/tags/${sha}`, message: t.message, tagger: t.tagger,
+    object: { sha: t.object, type: t.type, url: `${repoApi}/git/${t.type}s/${t.object}` },
+    verification: verification(undefined),
   };
 }
 
@@ -109,7 +159,7 @@ const REPO_LINKS: Record<string, string> = {
   subscribers_url: '/subscribers', subscription_url: '/subscription', tags_url: '/tags', teams_url: '/teams', trees_url: '/git/trees{/sha}',
 };
 
-export function repositoryJson(urls: ServerUrls, state: ServerState) {
+export function repositoryJson(urls: ServerUrls, state: ServerState, defaultBranch: string) {
   const repoApi = `${urls.apiUrl}/repos/${state.owner}/${state.repo}`;
   const html = `${urls.url}/${state.owner}/${state.repo}`;
   const host = new URL(urls.url).host;
@@ -119,23 +169,24 @@ export function repositoryJson(urls: ServerUrls, state: ServerState) {
     private: false, description: null, fork: false, url: repoApi, html_url: html,
     clone_url: `${html}.git`, git_url: `git://${host}/${state.owner}/${state.repo}.git`, ssh_url: `git@${host}:${state.owner}/${state.repo}.git`,
     svn_url: html, mirror_url: null, homepage: null, language: null, license: null,
-    default_branch: state.defaultBranch, forks: 0, forks_count: 0, stargazers_count: 0, watchers: 0, watchers_count: 0,
+    default_branch: defaultBranch, forks: 0, forks_count: 0, stargazers_count: 0, watchers: 0, watchers_count: 0,
     open_issues: 0, open_issues_count: 0, size: 0, network_count: 0, subscribers_count: 0,
     has_issues: true, has_projects: false, has_wiki: false, has_pages: false, has_discussions: false, archived: false, disabled: false,
     pushed_at: '2025-01-01T00:00:00Z', created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z',
   };
 }
 
-export function contentFileJson(urls: ServerUrls, state: ServerState, path: string, data: Buffer, sha: string) {
-  const self = `${urls.apiUrl}/repos/${state.owner}/${state.repo}/contents/${path}?ref=${state.defaultBranch}`;
-  const html = `${urls.url}/${state.owner}/${state.repo}/blob/${state.defaultBranch}/${path}`;
+/** `GET /contents/{path}` of a file read at `ref` (the name the client asked for, or the default branch). */
+export function contentFileJson(urls: ServerUrls, state: ServerState, path: string, ref: string, data: Buffer, sha: string) {
+  const self = `${urls.apiUrl}/repos/${state.owner}/${state.repo}/contents/${path}?ref=${encodeURIComponent(ref)}`;
+  const html = `${urls.url}/${state.owner}/${state.repo}/blob/${ref}/${path}`;
   const git = `${urls.apiUrl}/repos/${state.owner}/${state.repo}/git/blobs/${sha}`;
   return {
     type: 'file' as const, encoding: 'base64', size: data.length, name: path.split('/').pop()!, path,
     // GitHub wraps base64 at 60 columns; clients must cope, so we do the same.
     content: data.toString('base64').replace(/.{60}/g, '$&\n'),
     sha, url: self, git_url: git, html_url: html,
-    download_url: `${urls.url}/${state.owner}/${state.repo}/raw/${state.defaultBranch}/${path}`,
+    download_url: `${urls.url}/${state.owner}/${state.repo}/raw/${ref}/${path}`,
     _links: { git, html, self },
   };
 }

@@ -1,15 +1,18 @@
-import { createHash } from 'node:crypto';
+/** How a release takes part in "latest", as `make_latest` says. */
+export type MakeLatest = 'true' | 'false' | 'legacy';
 
-/** A release as the server stores it. */
+/** A release as the server stores it. Tags, branches and commits live in the bare repo, not here. */
 export interface StoredRelease {
   id: number;
   tagName: string;
+  /** As given (a branch or a commit sha), or the default branch's name when none was given. */
   targetCommitish: string;
   name: string | null;
   body: string | null;
   draft: boolean;
   prerelease: boolean;
-  makeLatest: 'true' | 'false' | 'legacy';
+  /** The last `make_latest` given (default `true`), applied when the release is published. */
+  makeLatest: MakeLatest;
   createdAt: string;
   publishedAt: string | null;
   assets: StoredAsset[];
@@ -26,31 +29,19 @@ export interface StoredAsset {
   createdAt: string;
 }
 
-/** A file in the default branch, served by the contents API. */
-export interface StoredFile {
-  data: Buffer;
-  /** Git blob sha, as GitHub reports it (and uses as ETag). */
-  sha: string;
-}
-
 /**
- * Everything the fake GitHub knows about one repository. Specs seed and inspect it directly
- * (`state.putFile('registry.json', …)`, `state.releases`); the HTTP layer only goes through these
- * methods so the rules (unique tags, fast-forward refs) live in one place.
+ * The releases of the one repository the server hosts, and which one is "latest". Specs may
+ * inspect and seed them directly (`server.state.releases`); the routes keep the rules (one
+ * published release per tag, latest selection) in `release-rules.ts`.
  */
 export class ServerState {
   readonly releases: StoredRelease[] = [];
-  /** `tags/x` / `heads/main` → commit sha. */
-  readonly refs = new Map<string, string>();
-  /** Commit sha → parent sha (undefined for a root commit). */
-  readonly commits = new Map<string, string | undefined>();
-  readonly files = new Map<string, StoredFile>();
+  /** The release explicitly made latest (`make_latest: true`); undefined: GitHub's legacy rule decides. */
+  latestId: number | undefined;
   private lastId = 0;
   private clock = Date.parse('2025-01-01T00:00:00Z');
 
-  constructor(readonly owner: string, readonly repo: string, readonly defaultBranch: string) {
-    this.refs.set(`heads/${defaultBranch}`, this.addCommit());
-  }
+  constructor(readonly owner: string, readonly repo: string) {}
 
   /** A new unique id for releases and assets. */
   nextId(): number {
@@ -61,38 +52,6 @@ export class ServerState {
   now(): string {
     this.clock += 1000;
     return new Date(this.clock).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  }
-
-  /** Records a commit (child of `parent`, default: the default branch head; `null`: a root) and returns its sha. */
-  addCommit(parent: string | null = this.refs.get(`heads/${this.defaultBranch}`) ?? null): string {
-    const sha = createHash('sha1').update(`commit ${this.commits.size} ${parent ?? ''}`).digest('hex');
-    this.commits.set(sha, parent ?? undefined);
-    return sha;
-  }
-
-  /** Moves the default branch to a new commit and returns its sha. */
-  advanceDefaultBranch(): string {
-    const sha = this.addCommit();
-    this.refs.set(`heads/${this.defaultBranch}`, sha);
-    return sha;
-  }
-
-  /** True when `descendant` has `ancestor` in its parent chain (or is it). */
-  isAncestor(ancestor: string, descendant: string): boolean {
-    for (let c: string | undefined = descendant; c; c = this.commits.get(c)) if (c === ancestor) return true;
-    return false;
-  }
-
-  /** A branch name or known commit sha → commit sha. */
-  resolveCommitish(commitish: string): string | undefined {
-    return this.refs.get(`heads/${commitish}`) ?? (this.commits.has(commitish) ? commitish : undefined);
-  }
-
-  /** Stores a file on the default branch (e.g. `registry.json`). */
-  putFile(path: string, content: string | Buffer): void {
-    const data = Buffer.from(content);
-    const sha = createHash('sha1').update(`blob ${data.length}\0`).update(data).digest('hex');
-    this.files.set(path.replace(/^\/+/, ''), { data, sha });
   }
 
   findRelease(id: number): StoredRelease | undefined {
@@ -107,12 +66,8 @@ export class ServerState {
     return undefined;
   }
 
-  /** Creates the tag ref for a release that becomes visible, as GitHub does on publish. */
-  ensureTagFor(release: StoredRelease): boolean {
-    if (this.refs.has(`tags/${release.tagName}`)) return true;
-    const sha = this.resolveCommitish(release.targetCommitish);
-    if (!sha) return false;
-    this.refs.set(`tags/${release.tagName}`, sha);
-    return true;
+  /** The published release of `tag` (there is at most one), ignoring release `except`. */
+  publishedRelease(tag: string, except?: number): StoredRelease | undefined {
+    return this.releases.find((r) => r.tagName === tag && !r.draft && r.id !== except);
   }
 }

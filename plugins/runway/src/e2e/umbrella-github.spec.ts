@@ -21,27 +21,21 @@ const runtime = (name: string, version: string) => ({
 });
 
 /**
- * A clone with two runtimes and a bare origin (where the registry commits go), and the
- * OpenAPI-checked GitHub server holding the releases. `commit()` makes a new commit known to both.
+ * A clone with two runtimes and a bare origin, which is also the git side of the OpenAPI-checked
+ * GitHub server holding the releases.
  */
 async function setup() {
-  const server = await startGitHubServer({ owner: 'acme', repo: 'runtimes', token: TOKEN });
-  onTestFinished(() => server.close());
   const origin = await testdir();
   await execa('git', ['init', '-q', '--bare', '-b', 'main', origin]);
+  const server = await startGitHubServer({ owner: 'acme', repo: 'runtimes', token: TOKEN, bareRepo: origin });
+  onTestFinished(() => server.close());
   const dir = await testdir({ ...runtime('py', '1.0.0'), ...runtime('node', '1.2.0') });
   const git = async (args: string[]) => String((await execa('git', args, { cwd: dir, env: { ...process.env, ...ident } })).stdout);
-  const known = async () => {
-    const head = await git(['rev-parse', 'HEAD']);
-    server.state.commits.set(head, undefined);
-    return head;
-  };
   await git(['init', '-q', '-b', 'main']);
   await git(['add', '-A']);
   await git(['commit', '-q', '-m', 'initial']);
   await git(['remote', 'add', 'origin', origin]);
   await git(['push', '-q', 'origin', 'main']);
-  await known();
 
   const env = { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: 'acme/runtimes', GITHUB_API_URL: server.apiUrl, GITHUB_SERVER_URL: server.url, CI: 'true' };
   const api = createGitHubApi({ token: TOKEN, repository: 'acme/runtimes', apiUrl: server.apiUrl, timing: { writeIntervalMs: 0, retryAfterBaseMs: 1 } });
@@ -61,7 +55,7 @@ async function setup() {
     await git(['add', 'README.md']);
     await git(['commit', '-q', '-m', 'change']);
     await git(['push', '-q', 'origin', 'HEAD:refs/heads/work']);
-    return known();
+    return git(['rev-parse', 'HEAD']);
   };
   const releases = (tag: string) => server.state.releases.filter((r) => r.tagName === tag);
   return { server, dir, git, run, newCommit, releases, logger };
@@ -82,7 +76,7 @@ describe('umbrella release on GitHub (real git, bare origin, GitHub test server)
     expect(umbrella.body).toMatch(/\| node \| 1\.0\.0 \| `[0-9a-f]{64}` \| \[node@1\.0\.0\]\(http/);
     expect(umbrella.body).toMatch(/\| py \| 1\.0\.0 \| `[0-9a-f]{64}` \|/);
     expect(umbrella.assets.map((a) => a.name)).toEqual(['umbrella.json']);
-    expect(server.state.refs.get('tags/v1.0.0')).toBe(head);
+    expect(await server.git.revParse('refs/tags/v1.0.0')).toBe(head);
     expect(server.violations).toEqual([]);
   });
 
@@ -99,7 +93,7 @@ describe('umbrella release on GitHub (real git, bare origin, GitHub test server)
     expect(now[0].id).not.toBe(first.id);
     expect(now[0].prerelease).toBe(true);
     expect(now[0].body).toContain(`built from commit ${next}`);
-    expect(server.state.refs.get('tags/v0.1-test')).toBe(next);
+    expect(await server.git.revParse('refs/tags/v0.1-test')).toBe(next);
     expect(server.violations).toEqual([]);
   });
 
@@ -109,7 +103,7 @@ describe('umbrella release on GitHub (real git, bare origin, GitHub test server)
     const before = JSON.stringify(server.state.releases);
     const next = await newCommit();
     const worktree = await git(['status', '--porcelain']);
-    server.state.refs.set('tags/v1.0.0', next); // someone force-moved the tag and CI runs again
+    await server.git.git(['update-ref', 'refs/tags/v1.0.0', next]); // someone force-moved the tag and CI runs again
 
     await expect(run('refs/tags/v1.0.0')).rejects.toThrow(/umbrella release v1\.0\.0 already exists \(made from [0-9a-f]{12}, this is [0-9a-f]{12}\)/);
     expect(JSON.stringify(server.state.releases)).toBe(before);

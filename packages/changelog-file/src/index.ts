@@ -1,0 +1,1 @@
+export { checkChangelogGateAt, releaseChangelogFile, readWorkspaceFile, type ChangelogGateAtInput, type ChangelogFileRelease } from './changelog-file';
