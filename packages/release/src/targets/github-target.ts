@@ -1,4 +1,4 @@
-import { UserError, withRetry } from '@runway/errors';
+import { TransientError, UserError, withRetry } from '@runway/errors';
 import { commitFiles, fetchBranchTip, hasRemote, mapGitFailure, pushCommit, pushTagAt, readFileAt, remoteTagCommit, type GitIdentity } from '@runway/git';
 import { assetSha256, publishRelease, type GitHubApi, type ReleaseInfo } from '@runway/publisher-github';
 import { addEntry, emptyRegistry, parseRegistry, registryForUpdate, serializeRegistry, type Registry, type RegistryEntry } from '@runway/registry';
@@ -112,22 +112,28 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
       const tag = projectReleaseTag(name, entry.version);
       await assertAssetsBehindEntry(api, tag, entry);
       const b = await branch();
-      for (let attempt = 1; attempt <= REGISTRY_PUSH_ATTEMPTS; attempt++) {
+      // A branch that moved between our read and our push is a transient conflict: read again,
+      // re-apply the entry on the new tip, push again.
+      return withRetry(async (attempt) => {
         const { tip, registry } = await readPublishedRegistry();
         const result = addEntry(registry, name, entry, now(), section);
         if (result.outcome === 'unchanged') return 'unchanged';
         const commit = await commitFiles(workspaceRoot, {
           parent: tip, files: [{ path: REGISTRY_FILE, content: serializeRegistry(result.registry) }], message: `registry: add ${tag}`, identity,
         });
-        if (await pushCommit(workspaceRoot, remote, commit, b) === 'pushed') {
-          logger.info(`pushed ${REGISTRY_FILE} with ${tag} to ${b} (${commit.slice(0, 7)})`);
-          return 'added';
-        }
-        logger.info(`${b} moved while adding ${tag}; re-applying the entry on the new tip (attempt ${attempt + 1})`);
-        await new Promise((r) => setTimeout(r, 50 + Math.random() * 100 * attempt));
-      }
-      throw new UserError(`could not push ${REGISTRY_FILE} to ${b}: the branch kept moving (${REGISTRY_PUSH_ATTEMPTS} attempts)`, {
-        hint: 're-run the release: every step is idempotent',
+        if (await pushCommit(workspaceRoot, remote, commit, b) === 'rejected') throw new TransientError(`${b} moved while adding ${tag} (attempt ${attempt})`);
+        logger.info(`pushed ${REGISTRY_FILE} with ${tag} to ${b} (${commit.slice(0, 7)})`);
+        return 'added';
+      }, {
+        attempts: REGISTRY_PUSH_ATTEMPTS,
+        baseDelayMs: 50,
+        sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 2_000) * (0.5 + Math.random()))),
+        onRetry: (err) => logger.info(`${err.message}; re-applying the entry on the new tip`),
+      }).catch((err) => {
+        if (!(err instanceof TransientError)) throw err;
+        throw new UserError(`could not push ${REGISTRY_FILE} to ${b}: the branch kept moving (${REGISTRY_PUSH_ATTEMPTS} attempts)`, {
+          hint: 're-run the release: every step is idempotent', cause: err,
+        });
       });
     },
     resolveDownload: (url) => url,
