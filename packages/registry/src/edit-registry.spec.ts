@@ -102,7 +102,7 @@ describe('resolveVersion', () => {
     const r = withVersions('1.0.0', anEntry('1.1.0', { platforms: ['rhel-amd64'] }));
     expect(resolveVersion(r, 'py', 'latest', { platform: 'debian-amd64' }).version).toBe('1.0.0');
     expect(resolveVersion(r, 'py', 'latest', { platform: 'rhel-amd64' }).version).toBe('1.1.0');
-    expect(() => resolveVersion(r, 'py', 'latest', { platform: 'amzn-arm64' })).toThrowError(/no stable, non-deprecated version for amzn-arm64/);
+    expect(() => resolveVersion(r, 'py', 'latest', { platform: 'amzn-arm64' })).toThrowError(/py has no version for amzn-arm64; its versions support debian-amd64 \(1\.0\.0\), rhel-amd64 \(1\.1\.0\)/);
     expect(() => resolveVersion(r, 'py', '1.1.0', { platform: 'debian-amd64' })).toThrowError(/does not support debian-amd64/);
   });
 

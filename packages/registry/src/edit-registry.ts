@@ -1,5 +1,7 @@
 import { UserError } from '@runway/errors';
 import { isValidName } from '@runway/manifest';
+import { ownValue } from './own-value';
+import { shortList, showKey } from './show-key';
 import { timestamp } from './timestamp';
 import type { Registry, RegistryEntry } from './types';
 import { validateEntry } from './validate-entry';
@@ -24,7 +26,7 @@ function withVersion(registry: Registry, name: string, entry: RegistryEntry, now
   return {
     ...registry,
     updated_at: timestamp(now),
-    [section]: { ...entries, [name]: { ...entries[name], [entry.version]: entry } },
+    [section]: { ...entries, [name]: { ...ownValue(entries, name), [entry.version]: entry } },
   };
 }
 
@@ -39,16 +41,16 @@ function withVersion(registry: Registry, name: string, entry: RegistryEntry, now
 export function addEntry(registry: Registry, name: string, entry: RegistryEntry, now: Date, section: RegistrySection = 'runtimes'): { registry: Registry; outcome: 'added' | 'unchanged' } {
   const noun = SECTION_NOUN[section];
   if (!isValidName(name)) {
-    throw new UserError(`cannot add "${name}" to the registry: not a valid ${noun} name`, { hint: 'use lowercase letters, digits, "." and "-", starting with a letter or digit' });
+    throw new UserError(`cannot add "${showKey(name)}" to the registry: not a valid ${noun} name`, { hint: 'use lowercase letters, digits, "." and "-", starting with a letter or digit' });
   }
   const issues = validateEntry(entry);
   if (!isSemver(entry.version)) issues.unshift({ path: 'version', message: `"${entry.version}" is not a semantic version` });
   if (issues.length > 0) {
-    throw new UserError(`cannot add ${name}@${entry.version} to the registry: ${issues.map((i) => `${i.path || 'entry'} ${i.message}`).join('; ')}`, {
+    throw new UserError(`cannot add ${name}@${showKey(String(entry.version))} to the registry: ${issues.map((i) => `${i.path || 'entry'} ${i.message}`).join('; ')}`, {
       hint: 'see packages/registry/registry.schema.json for the entry format',
     });
   }
-  const existing = registry[section]?.[name]?.[entry.version];
+  const existing = ownValue(ownValue(registry[section], name), entry.version);
   if (existing) {
     if (existing.checksum === entry.checksum) return { registry, outcome: 'unchanged' };
     throw new UserError(
@@ -61,17 +63,17 @@ export function addEntry(registry: Registry, name: string, entry: RegistryEntry,
 
 /** Versions of `name`, or a UserError listing the runtimes the registry has. */
 export function versionsOf(registry: Registry, name: string): Record<string, RegistryEntry> {
-  const versions = registry.runtimes[name];
+  const versions = ownValue(registry.runtimes, name);
   if (versions && Object.keys(versions).length > 0) return versions;
   const names = Object.keys(registry.runtimes).sort();
-  throw new UserError(`runtime "${name}" is not in the registry`, {
-    hint: names.length > 0 ? `available runtimes: ${names.join(', ')}` : 'the registry is empty',
+  throw new UserError(`runtime "${showKey(name)}" is not in the registry`, {
+    hint: names.length > 0 ? `available runtimes: ${shortList(names)}` : 'the registry is empty',
   });
 }
 
-/** Lists versions for error messages: `1.0.0, 1.2.0 (deprecated)`. */
+/** Lists versions for error messages: `1.0.0, 1.2.0 (deprecated)`, the newest 20 when there are more. */
 export function describeVersions(versions: Record<string, RegistryEntry>): string {
-  return sortVersions(Object.keys(versions)).map((v) => (isDeprecated(versions[v]) ? `${v} (deprecated)` : v)).join(', ');
+  return shortList(sortVersions(Object.keys(versions)).map((v) => (isDeprecated(versions[v]) ? `${v} (deprecated)` : v)), true);
 }
 
 /**
@@ -82,12 +84,12 @@ export function describeVersions(versions: Record<string, RegistryEntry>): strin
  */
 export function deprecateEntry(registry: Registry, name: string, version: string, info: { reason?: string; use?: string }, now: Date): Registry {
   const versions = versionsOf(registry, name);
-  const entry = versions[version];
+  const entry = ownValue(versions, version);
   if (!entry) {
-    throw new UserError(`${name}@${version} is not in the registry, so it cannot be deprecated`, { hint: `available versions: ${describeVersions(versions)}` });
+    throw new UserError(`${name}@${showKey(version)} is not in the registry, so it cannot be deprecated`, { hint: `available versions: ${describeVersions(versions)}` });
   }
-  if (info.use !== undefined && (!versions[info.use] || info.use === version)) {
-    throw new UserError(`cannot point ${name}@${version} users to "${info.use}": not another published version`, { hint: `available versions: ${describeVersions(versions)}` });
+  if (info.use !== undefined && (!ownValue(versions, info.use) || info.use === version)) {
+    throw new UserError(`cannot point ${name}@${version} users to "${showKey(info.use)}": not another published version`, { hint: `available versions: ${describeVersions(versions)}` });
   }
   const current = typeof entry.deprecated === 'object' ? entry.deprecated : undefined;
   if (isDeprecated(entry) && current?.reason === info.reason && current?.use === info.use) return registry;

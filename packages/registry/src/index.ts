@@ -8,3 +8,5 @@ export { compareVersions, sortVersions, isSemver, isPrerelease, isDeprecated, la
 export { timestamp } from './timestamp';
 export { addPayloadEntry, payloadVersions } from './payload-entries';
 export { registryForUpdate } from './require-clean';
+export { shortList } from './show-key';
+export { ownValue } from './own-value';

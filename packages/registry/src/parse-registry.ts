@@ -1,13 +1,49 @@
 import { UserError } from '@runway/errors';
+import { escapeText } from '@runway/log';
 import { isValidName } from '@runway/manifest';
 import type { RegistrySection } from './edit-registry';
+import { showKey } from './show-key';
 import type { Registry, RegistryEntry, RegistryProblem } from './types';
-import { validateEntry, validateHeader } from './validate-entry';
-import { isSemver } from './versions';
+import { validateEntry, validateHeader, type SchemaIssue } from './validate-entry';
+import { isSemver, MAX_VERSION_LENGTH } from './versions';
 
-/** JSON pointer for a problem location, e.g. `/runtimes/python-3.11/1.3.1/checksum`. */
+/**
+ * How deep arrays and objects may nest. A registry needs six levels (document, section, name,
+ * version, entry, `deprecated`); the bound leaves room for extra fields while keeping every
+ * recursive walk of the value (`JSON.stringify`, schema validation) far from the stack limit.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * The longest string an entry may hold (a URL, a description). Schema validation runs regular
+ * expressions whose cost grows faster than the input (a 1 MB `download_url` takes over a second
+ * to check), so longer strings are refused before validation.
+ */
+export const MAX_FIELD_LENGTH = 8192;
+
+/** The dotted path of the first string in `value` longer than `max`, or undefined. Depth is bounded by `MAX_JSON_DEPTH`. */
+function longString(value: unknown, max: number, path = ''): string | undefined {
+  if (typeof value === 'string') return value.length > max ? path : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = longString(inner, max, path ? `${path}.${key}` : key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** Checks one entry: no string over `MAX_FIELD_LENGTH` (then nothing else is run), then the schema. */
+function checkEntry(entry: unknown): SchemaIssue[] {
+  const long = longString(entry, MAX_FIELD_LENGTH);
+  return long === undefined ? validateEntry(entry) : [{ path: long, message: `is longer than ${MAX_FIELD_LENGTH} characters` }];
+}
+
+/**
+ * JSON pointer for a problem location, e.g. `/runtimes/python-3.11/1.3.1/checksum`; keys from the
+ * file are shown escaped and cut short, since the pointer ends up in messages.
+ */
 function pointer(...parts: string[]): string {
-  return `/${parts.filter((p) => p !== '').map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
+  return `/${parts.filter((p) => p !== '').map((p) => showKey(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
 }
 
 function lineAndColumn(text: string, position: number): { line: number; column: number } {
@@ -16,11 +52,47 @@ function lineAndColumn(text: string, position: number): { line: number; column: 
   return { line, column: position - before.lastIndexOf('\n') };
 }
 
+/**
+ * Where `text` first nests deeper than `max` arrays and objects (brackets inside strings do not
+ * count), or -1. One pass without recursion, run before `JSON.parse`, so a hostile file never
+ * becomes a value too deep to walk.
+ */
+function depthExceededAt(text: string, max: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Jump over the string (most of a registry) to its closing quote: one not escaped by an odd
+      // number of backslashes. An unterminated string is left for JSON.parse to report.
+      let end = i;
+      for (;;) {
+        end = text.indexOf('"', end + 1);
+        if (end < 0) return -1;
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
+        if (slashes % 2 === 0) break;
+      }
+      i = end;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
 function parseJson(text: string, source: string): unknown {
+  const tooDeep = depthExceededAt(text, MAX_JSON_DEPTH);
+  if (tooDeep >= 0) {
+    const { line, column } = lineAndColumn(text, tooDeep);
+    throw new UserError(`${source}:${line}:${column}: registry is nested more than ${MAX_JSON_DEPTH} levels deep`, {
+      hint: 'a registry maps runtimes → name → version → entry; this file is not one (or is hostile)',
+    });
+  }
   try {
     return JSON.parse(text);
   } catch (err) {
-    const message = (err as Error).message;
+    // V8 quotes the text around the error, which comes from the file: escaped.
+    const message = escapeText((err as Error).message, 300);
     const position = Number(/at position (\d+)/.exec(message)?.[1] ?? text.length);
     const { line, column } = lineAndColumn(text, position);
     throw new UserError(`${source}:${line}:${column}: registry is not valid JSON (${message.replace(/ in JSON at position \d+/, '')})`, {
@@ -39,12 +111,15 @@ function isFlatEntry(value: Record<string, unknown>): boolean {
   return typeof value.download_url === 'string' || typeof value.checksum === 'string';
 }
 
-/** Checks every entry of one section (`runtimes` or `payloads`); bad ones are reported and left out. */
+/**
+ * Checks every entry of one section (`runtimes` or `payloads`); bad ones are reported and left
+ * out. The maps it returns have no prototype: a key such as `constructor` is only ever data.
+ */
 function parseSection(value: Record<string, unknown>, section: RegistrySection, problems: RegistryProblem[]): Registry['runtimes'] {
-  const out: Registry['runtimes'] = {};
+  const out: Registry['runtimes'] = Object.create(null);
   for (const [name, versionsValue] of Object.entries(value)) {
     if (!isValidName(name)) {
-      problems.push({ runtime: name, path: pointer(section, name), message: `name "${name}" is not valid (lowercase letters, digits, "." and "-")` });
+      problems.push({ runtime: name, path: pointer(section, name), message: `name "${showKey(name)}" is not valid (lowercase letters, digits, "." and "-", at most 128 characters)` });
       continue;
     }
     if (!isObject(versionsValue)) {
@@ -54,15 +129,17 @@ function parseSection(value: Record<string, unknown>, section: RegistrySection, 
     const versions: Array<[string, unknown, string[]]> = isFlatEntry(versionsValue)
       ? [[String(versionsValue.version ?? ''), versionsValue, [section, name]]]
       : Object.entries(versionsValue).map(([v, e]) => [v, e, [section, name, v]]);
-    const kept: Record<string, RegistryEntry> = {};
+    const kept: Record<string, RegistryEntry> = Object.create(null);
     for (const [version, entry, at] of versions) {
-      const issues = validateEntry(entry);
-      if (!isSemver(version)) issues.unshift({ path: '', message: `version key "${version}" is not a semantic version (X.Y.Z)` });
-      else if (isObject(entry) && entry.version !== version && !issues.some((i) => i.path === 'version')) {
-        issues.push({ path: 'version', message: `is "${String(entry.version)}" but the entry is listed under "${version}"` });
+      // Under a key that is no version the entry cannot be used whatever it holds: one problem, not ten.
+      const issues = isSemver(version)
+        ? checkEntry(entry)
+        : [{ path: '', message: `version key "${showKey(version)}" is not a semantic version (X.Y.Z, at most ${MAX_VERSION_LENGTH} characters)` }];
+      if (isSemver(version) && isObject(entry) && entry.version !== version && !issues.some((i) => i.path === 'version')) {
+        issues.push({ path: 'version', message: `is "${showKey(String(entry.version))}" but the entry is listed under "${version}"` });
       }
       for (const issue of issues) {
-        problems.push({ runtime: name, version, path: pointer(...at, ...issue.path.split('.')), message: `${name}@${version}: ${issue.path ? `${issue.path} ` : ''}${issue.message}` });
+        problems.push({ runtime: name, version, path: pointer(...at, ...issue.path.split('.')), message: `${name}@${showKey(version)}: ${issue.path ? `${showKey(issue.path)} ` : ''}${issue.message}` });
       }
       if (issues.length === 0) kept[version] = entry as RegistryEntry;
     }

@@ -1,4 +1,5 @@
 import { addEntry } from './edit-registry';
+import { ownValue } from './own-value';
 import type { Registry, RegistryEntry } from './types';
 
 /**
@@ -16,5 +17,5 @@ export function addPayloadEntry(registry: Registry, name: string, entry: Registr
 
 /** Pure: the published versions of payload `name` (empty when it has none). */
 export function payloadVersions(registry: Registry, name: string): Record<string, RegistryEntry> {
-  return registry.payloads?.[name] ?? {};
+  return ownValue(registry.payloads, name) ?? {};
 }

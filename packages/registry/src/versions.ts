@@ -8,9 +8,23 @@ import type { Deprecation, RegistryEntry } from './types';
 /** Plain `X.Y.Z` without leading zeros: almost every registry key, so it gets a fast path. */
 const PLAIN = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
 
-/** True for a strict SemVer 2.0.0 version (no `v`, no loose forms). */
+/**
+ * The longest version accepted. SemVer sets no limit, but a version becomes part of a folder name
+ * (`<name>-<version>`, with names of at most 128 characters, under the 255 bytes a name may have)
+ * and of every message; real versions are far shorter.
+ */
+export const MAX_VERSION_LENGTH = 64;
+
+/**
+ * True for a strict SemVer 2.0.0 version (no `v`, no loose forms) of at most
+ * `MAX_VERSION_LENGTH` characters whose numbers are exact in JavaScript (the `semver` library
+ * throws on larger ones when it compares them).
+ */
 export function isSemver(version: string): boolean {
-  return PLAIN.test(version) || valid(version, { loose: false }) === version;
+  if (version.length > MAX_VERSION_LENGTH) return false;
+  const plain = PLAIN.exec(version);
+  if (plain) return plain.slice(1).every((n) => Number.isSafeInteger(Number(n)));
+  return valid(version, { loose: false }) === version;
 }
 
 /**

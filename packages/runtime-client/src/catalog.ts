@@ -1,5 +1,6 @@
 import { UserError } from '@runway/errors';
-import { latestVersion, sortVersions, type RegistryEntry } from '@runway/registry';
+import { escapeText } from '@runway/log';
+import { latestVersion, shortList, sortVersions, type RegistryEntry } from '@runway/registry';
 import type { LoadedRegistry } from './load-registry';
 
 /** One runtime as the client sees it: its versions from the first registry that lists it. */
@@ -42,8 +43,8 @@ export function findRuntime(catalog: Map<string, CatalogRuntime>, name: string):
   const found = catalog.get(name);
   if (found) return found;
   const names = [...catalog.keys()].sort();
-  throw new UserError(`runtime "${name}" is not in any configured registry`, {
-    hint: names.length > 0 ? `available runtimes: ${names.join(', ')}` : 'the registries are empty',
+  throw new UserError(`runtime "${escapeText(name, 80)}" is not in any configured registry`, {
+    hint: names.length > 0 ? `available runtimes: ${shortList(names)}` : 'the registries are empty',
   });
 }
 

@@ -42,8 +42,13 @@ async function readRecord(file: string, key: string): Promise<CacheRecord | unde
   }
 }
 
-async function writeRecord(file: string, record: CacheRecord): Promise<void> {
-  await writeTextAtomically(file, JSON.stringify(record), { mkdirs: true });
+/** Stores a record; a cache that cannot be written (read-only, below a file) only costs a warning. */
+async function writeRecord(file: string, record: CacheRecord, logger: Logger): Promise<void> {
+  try {
+    await writeTextAtomically(file, JSON.stringify(record), { mkdirs: true });
+  } catch (err) {
+    logger.warn(`registry not cached: ${(err as Error).message}`);
+  }
 }
 
 /**
@@ -62,11 +67,11 @@ export async function fetchCached(key: string, request: ConditionalRequest, acce
     const res = await request(cached?.etag);
     if (res.status === 304) {
       if (!cached) throw new TransientError(`${key}: server answered 304 Not Modified without a cached copy`);
-      await writeRecord(file, { ...cached, fetched_at: now });
+      await writeRecord(file, { ...cached, fetched_at: now }, opts.logger);
       return { body: cached.body, stale: false };
     }
     accept(res.body);
-    await writeRecord(file, { format: 1, kind: 'registry-cache', key, etag: res.etag, fetched_at: now, body: res.body });
+    await writeRecord(file, { format: 1, kind: 'registry-cache', key, etag: res.etag, fetched_at: now, body: res.body }, opts.logger);
     return { body: res.body, stale: false };
   } catch (err) {
     if (!(err instanceof TransientError) || !cached) throw err;

@@ -1,5 +1,5 @@
 export { parseRegistrySource, describeSource, type RegistrySource } from './registry-source';
-export { loadRegistry, type LoadedRegistry, type LoadOptions } from './load-registry';
+export { loadRegistry, DEFAULT_MAX_REGISTRY_BYTES, DEFAULT_REGISTRY_DEADLINE_MS, type LoadedRegistry, type LoadOptions } from './load-registry';
 export { fetchCached, DEFAULT_TTL_MS, type CachedFetchOptions, type ConditionalRequest } from './http-cache';
 export { buildCatalog, summarizeCatalog, findRuntime, parseRuntimeSpec, type CatalogRuntime, type RuntimeSummary } from './catalog';
 export { installRuntime, type InstallRequest, type InstallResult } from './install-runtime';

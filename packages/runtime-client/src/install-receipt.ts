@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { UserError } from '@runway/errors';
+import { escapeText } from '@runway/log';
 import type { ExtractedItem } from '@runway/safe-archive';
 
 /** Written into every installed folder; `verify` compares the folder against it. */
@@ -45,36 +47,58 @@ export async function describeTree(root: string): Promise<ExtractedItem[]> {
       else if (info.isDirectory()) {
         items.push({ path, type: 'dir', mode });
         await walk(path);
-      } else items.push({ path, type: 'file', mode, size: info.size, sha256: await sha256File(full) });
+      } else if (info.isFile()) items.push({ path, type: 'file', mode, size: info.size, sha256: await sha256File(full) });
+      // A FIFO or socket (a setup script may leave one) is never opened: reading it could block forever.
+      else items.push({ path, type: 'file', mode, size: 0, sha256: 'not a regular file' });
     }
   }
   await walk('');
   return items;
 }
 
-/** Differences between a recorded and a current tree, one readable line each. */
+/** Differences between a recorded and a current tree, one readable line each (paths from the package escaped). */
 export function compareTrees(recorded: ExtractedItem[], current: ExtractedItem[]): string[] {
+  const show = (path: string | undefined) => escapeText(path ?? '', 300);
   const normal = (i: ExtractedItem) => JSON.stringify([i.type === 'hardlink' ? 'file' : i.type, i.type === 'symlink' ? 0o777 : i.mode, i.sha256, i.type === 'symlink' ? i.target : undefined]);
   const now = new Map(current.map((i) => [i.path, i]));
   const problems: string[] = [];
   for (const item of recorded) {
     const found = now.get(item.path);
     now.delete(item.path);
-    if (!found) problems.push(`missing: ${item.path}`);
+    if (!found) problems.push(`missing: ${show(item.path)}`);
     else if (normal(found) !== normal(item)) {
-      const what = found.sha256 !== item.sha256 ? 'content changed' : found.type !== item.type && item.type !== 'hardlink' ? `was a ${item.type}, now a ${found.type}` : found.target !== item.target && item.type === 'symlink' ? `link target changed to ${found.target}` : `mode changed from ${item.mode.toString(8)} to ${found.mode.toString(8)}`;
-      problems.push(`modified: ${item.path} (${what})`);
+      const what = found.sha256 !== item.sha256 ? 'content changed' : found.type !== item.type && item.type !== 'hardlink' ? `was a ${item.type}, now a ${found.type}` : found.target !== item.target && item.type === 'symlink' ? `link target changed to ${show(found.target)}` : `mode changed from ${item.mode.toString(8)} to ${found.mode.toString(8)}`;
+      problems.push(`modified: ${show(item.path)} (${what})`);
     }
   }
-  for (const path of now.keys()) problems.push(`unexpected: ${path}`);
+  for (const path of now.keys()) problems.push(`unexpected: ${show(path)}`);
   return problems;
 }
 
+/**
+ * The receipt of an install folder, or undefined when there is none or it is not one (wrong
+ * format, missing fields): callers then treat the folder as not installed by runway.
+ */
 export async function readReceipt(installDir: string): Promise<InstallReceipt | undefined> {
+  let receipt: Partial<InstallReceipt>;
   try {
-    const receipt = JSON.parse(await readFile(join(installDir, RECEIPT_FILE), 'utf8')) as InstallReceipt;
-    return receipt.format === 1 && receipt.kind === 'runway-install' ? receipt : undefined;
+    receipt = JSON.parse(await readFile(join(installDir, RECEIPT_FILE), 'utf8'));
   } catch {
     return undefined;
   }
+  const valid = typeof receipt === 'object' && receipt !== null && receipt.format === 1 && receipt.kind === 'runway-install'
+    && typeof receipt.name === 'string' && typeof receipt.version === 'string' && typeof receipt.checksum === 'string' && Array.isArray(receipt.files)
+    && receipt.files.every((f) => typeof f?.path === 'string' && typeof f.type === 'string' && typeof f.mode === 'number');
+  return valid ? (receipt as InstallReceipt) : undefined;
+}
+
+/**
+ * Refuses to act on a folder whose receipt names another runtime or version: install, remove and
+ * verify act only on what the receipt says was installed there. `done` completes "nothing was …".
+ */
+export function checkReceiptFor(path: string, receipt: InstallReceipt, name: string, version: string, done: string): void {
+  if (receipt.name === name && receipt.version === version) return;
+  throw new UserError(`${path} holds ${escapeText(receipt.name, 80)}@${escapeText(receipt.version, 80)} according to its install receipt, not ${name}@${version}; nothing was ${done}`, {
+    hint: 'the folder was changed by hand or by another tool: inspect it, and delete it yourself if it is not needed',
+  });
 }

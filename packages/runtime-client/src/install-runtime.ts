@@ -1,13 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError, withRetry, type RetryOptions } from '@runway/errors';
+import { mapFsError, writeTextAtomically } from '@runway/atomic-write';
+import { UserError, type RetryOptions } from '@runway/errors';
 import type { Logger } from '@runway/log';
+import { deadlineAfter, extractTarball, openDownload, UnsafeArchiveError, withRetryBefore, type ExtractedItem } from '@runway/safe-archive';
 import { withInstallLock } from './install-lock';
-import { describeTree, readReceipt, RECEIPT_FILE, type InstallReceipt } from './install-receipt';
+import { checkReceiptFor, describeTree, readReceipt, RECEIPT_FILE, type InstallReceipt } from './install-receipt';
 import { checkInstallTarget, installPath } from './install-paths';
-import { extractTarball, openDownload, type ExtractedItem } from '@runway/safe-archive';
 import { chooseSetupScript, runSetupScript } from './setup-script';
+
+/**
+ * How long a whole package download (every retry included) may take by default: a minute, plus a
+ * second per 32 KiB of the size the registry lists, at most an hour. A small package served one
+ * byte a second fails in about a minute; a 100 MB one may take most of the hour.
+ */
+export function defaultDownloadDeadlineMs(size: number): number {
+  return Math.min(60 * 60_000, 60_000 + Math.ceil(size / (32 * 1024)) * 1000);
+}
 
 export interface InstallRequest {
   name: string;
@@ -16,13 +26,17 @@ export interface InstallRequest {
   url: string;
   checksum: string;
   size: number;
-  /** Root holding `<name>-<version>/` folders. */
+  /** Root holding the install folders (see `installFolder`). */
   dir: string;
   /** Run the platform's setup script after unpacking; a failure rolls the install back. */
   setup?: { platform: string; env: NodeJS.ProcessEnv; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+  /** Cap on the package's bytes, compressed and unpacked (see `extractTarball`). */
   maxBytes: number;
   maxEntries: number;
+  /** A download silent this long fails (and is retried). */
   idleTimeoutMs: number;
+  /** The whole download, retries included, must be done within this (default `defaultDownloadDeadlineMs(size)`). */
+  deadlineMs?: number;
   retry?: RetryOptions;
   logger: Logger;
   now: () => Date;
@@ -33,10 +47,6 @@ export interface InstallResult {
   outcome: 'installed' | 'unchanged';
   path: string;
   receipt: InstallReceipt;
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
 }
 
 /** Moves a folder out of sight in one rename, then deletes it: readers never see half a runtime. */
@@ -61,77 +71,84 @@ async function removeLeftovers(dir: string, name: string): Promise<void> {
   }
 }
 
-async function writeReceipt(installDir: string, receipt: InstallReceipt): Promise<void> {
-  const temp = join(installDir, `${RECEIPT_FILE}.tmp`);
-  await writeFile(temp, `${JSON.stringify(receipt, null, 2)}\n`);
-  await rename(temp, join(installDir, RECEIPT_FILE));
-}
-
 /**
- * Installs one runtime version into `<dir>/<name>-<version>/`, atomically: under a per-name lock,
- * the package is downloaded, verified (sha256 and size, in the same streaming pass) and unpacked
- * by the safe extractor into `<dir>/.staging-*`, then renamed into place. An identical existing
- * install is `'unchanged'`. Any failure, including a failed setup script, leaves nothing behind.
+ * Installs one runtime version into its folder under `dir` (`installFolder`), atomically: under a
+ * per-name lock, the package is downloaded (within the deadline), verified (sha256 and size, in the
+ * same streaming pass) and unpacked by the safe extractor into `<dir>/.staging-*`, then renamed
+ * into place. An identical existing install is `'unchanged'`; a folder whose receipt names another
+ * pair is refused. The receipt is written last, through an exclusively created temporary file
+ * renamed over its name, so no link in the package can redirect it. Any failure, including a
+ * failed setup script, leaves nothing behind. Filesystem failures are `UserError`s naming the path.
  */
 export async function installRuntime(req: InstallRequest): Promise<InstallResult> {
   checkInstallTarget(req.name, req.version);
-  const target = installPath(req.dir, req.name, req.version);
-  await mkdir(req.dir, { recursive: true });
-  return withInstallLock(req.dir, req.name, async () => {
-    await removeLeftovers(req.dir, req.name);
-    if (await exists(target)) {
-      const receipt = await readReceipt(target);
-      if (receipt?.checksum === req.checksum) return { outcome: 'unchanged' as const, path: target, receipt };
-      if (receipt) {
-        throw new UserError(`${req.name}@${req.version} is installed at ${target} from a package with checksum ${receipt.checksum}, but the registry now lists ${req.checksum}`, {
-          hint: `published versions should never change; if you trust the registry, run "runway runtime remove ${req.name}@${req.version}" and install again`,
-        });
-      }
-      req.logger.warn(`${target} has no install receipt (an interrupted install); replacing it`);
-      await discardFolder(req.dir, req.name, target);
-    }
+  try {
+    await mkdir(req.dir, { recursive: true });
+    return await withInstallLock(req.dir, req.name, () => installLocked(req), { onWait: () => req.logger.info(`waiting for another install of ${req.name} to finish`) });
+  } catch (err) {
+    throw mapFsError(err, `install ${req.name}@${req.version} into ${req.dir}`);
+  }
+}
 
-    const staging = await mkdtemp(join(req.dir, `${stagingPrefix(req.name)}${req.version}-`));
-    try {
-      const extracted = await withRetry(async () => {
-        await rm(staging, { recursive: true, force: true });
-        await mkdir(staging);
-        return extractTarball(openDownload(req.url, { idleTimeoutMs: req.idleTimeoutMs }), `${req.name}@${req.version}`, {
-          dest: staging,
-          topLevel: req.name,
-          maxBytes: req.maxBytes,
-          maxEntries: req.maxEntries,
-          expected: { checksum: req.checksum, size: req.size },
-          onProgress: req.onProgress && ((bytes) => req.onProgress!(bytes, req.size)),
-        });
-      }, {
-        ...req.retry,
-        onRetry: (err, attempt) => req.logger.warn(`${err.message}; retrying (attempt ${attempt + 1})`),
+async function installLocked(req: InstallRequest): Promise<InstallResult> {
+  const target = installPath(req.dir, req.name, req.version);
+  await removeLeftovers(req.dir, req.name);
+  if (await lstat(target).then(() => true, () => false)) {
+    const receipt = await readReceipt(target);
+    if (receipt) checkReceiptFor(target, receipt, req.name, req.version, 'installed');
+    if (receipt?.checksum === req.checksum) return { outcome: 'unchanged', path: target, receipt };
+    if (receipt) {
+      throw new UserError(`${req.name}@${req.version} is installed at ${target} from a package with checksum ${receipt.checksum}, but the registry now lists ${req.checksum}`, {
+        hint: `published versions should never change; if you trust the registry, run "runway runtime remove ${req.name}@${req.version}" and install again`,
       });
-      await rename(join(staging, req.name), target);
-      // From here on the folder is visible: any failure (setup, receipt write) removes it again.
-      try {
-        let files: ExtractedItem[] = extracted.items.sort((a, b) => (a.path < b.path ? -1 : 1));
-        let script: string | null = null;
-        if (req.setup) {
-          script = await chooseSetupScript(target, req.setup.platform);
-          req.logger.info(`running ${script} for ${req.name}@${req.version}`);
-          await runSetupScript({ installDir: target, script, name: req.name, version: req.version, ...req.setup });
-          files = await describeTree(target);
-        }
-        const receipt: InstallReceipt = {
-          format: 1, kind: 'runway-install', name: req.name, version: req.version,
-          checksum: extracted.checksum, size: extracted.size, source: req.url,
-          installed_at: req.now().toISOString(), setup: script, files,
-        };
-        await writeReceipt(target, receipt);
-        return { outcome: 'installed' as const, path: target, receipt };
-      } catch (err) {
-        await discardFolder(req.dir, req.name, target);
-        throw err;
-      }
-    } finally {
-      await rm(staging, { recursive: true, force: true });
     }
-  }, { onWait: () => req.logger.info(`waiting for another install of ${req.name} to finish`) });
+    req.logger.warn(`${target} has no install receipt (an interrupted install); replacing it`);
+    await discardFolder(req.dir, req.name, target);
+  }
+
+  const staging = await mkdtemp(join(req.dir, `${stagingPrefix(req.name)}${req.version}-`));
+  const label = `${req.name}@${req.version}`;
+  try {
+    const deadline = deadlineAfter(req.deadlineMs ?? defaultDownloadDeadlineMs(req.size));
+    const extracted = await withRetryBefore(deadline, async () => {
+      await rm(staging, { recursive: true, force: true });
+      await mkdir(staging);
+      return extractTarball(openDownload(req.url, { idleTimeoutMs: req.idleTimeoutMs, deadline }), label, {
+        dest: staging,
+        topLevel: req.name,
+        maxBytes: req.maxBytes,
+        maxEntries: req.maxEntries,
+        expected: { checksum: req.checksum, size: req.size },
+        onProgress: req.onProgress && ((bytes) => req.onProgress!(bytes, req.size)),
+      });
+    }, {
+      ...req.retry,
+      onRetry: (err, attempt) => req.logger.warn(`${err.message}; retrying (attempt ${attempt + 1})`),
+    });
+    if (extracted.items.some((i) => i.path === RECEIPT_FILE)) throw new UnsafeArchiveError(label, `the package contains ${RECEIPT_FILE}, the name of runway's install receipt`);
+    await rename(join(staging, req.name), target);
+    // From here on the folder is visible: any failure (setup, receipt write) removes it again.
+    try {
+      let files: ExtractedItem[] = extracted.items.sort((a, b) => (a.path < b.path ? -1 : 1));
+      let script: string | null = null;
+      if (req.setup) {
+        script = await chooseSetupScript(target, req.setup.platform);
+        req.logger.info(`running ${script} for ${label}`);
+        await runSetupScript({ installDir: target, script, name: req.name, version: req.version, ...req.setup });
+        files = await describeTree(target);
+      }
+      const receipt: InstallReceipt = {
+        format: 1, kind: 'runway-install', name: req.name, version: req.version,
+        checksum: extracted.checksum, size: extracted.size, source: req.url,
+        installed_at: req.now().toISOString(), setup: script, files,
+      };
+      await writeTextAtomically(join(target, RECEIPT_FILE), `${JSON.stringify(receipt, null, 2)}\n`);
+      return { outcome: 'installed', path: target, receipt };
+    } catch (err) {
+      await discardFolder(req.dir, req.name, target);
+      throw err;
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
 }

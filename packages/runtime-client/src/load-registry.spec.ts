@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { TransientError, UserError } from '@runway/errors';
 import { memoryLogger } from '@runway/log';
@@ -96,6 +99,14 @@ describe('HTTP registries', () => {
     await expect(loadRegistry(source, cold)).rejects.toThrowError(UserError);
   });
 
+  it('still reads the registry when the cache cannot be written, with a warning', async () => {
+    const server = await registryServer();
+    const root = await testdir({ file: 'x' });
+    const opts = await options({ now: 0 }, { cacheDir: join(root, 'file', 'cache') });
+    expect(versionsOf(await loadRegistry({ kind: 'http', url: `${server.url}/registry.json` }, opts))).toEqual(['1.0.0']);
+    expect(opts.logger.lines).toEqual([expect.stringMatching(/^warning: registry not cached: cannot write .*: a part of the path is a file, not a folder/)]);
+  });
+
   it('never caches a broken body over a good copy', async () => {
     const server = await registryServer();
     const clock = { now: 0 };
@@ -129,7 +140,7 @@ describe('GitHub registries (owner/repo)', () => {
     });
     const opts = await options({ now: 0 }, { env: { GITHUB_API_URL: server.url, GITHUB_TOKEN: 'secret-token' } });
     const source = parseRegistrySource('acme/runtimes', '/', '/home/u');
-    expect(source).toEqual({ kind: 'github', owner: 'acme', repo: 'runtimes' });
+    expect(source).toEqual({ kind: 'github', owner: 'acme', repo: 'runtimes', orPath: '/acme/runtimes' });
     const loaded = await loadRegistry(source, opts);
     expect(versionsOf(loaded)).toEqual(['1.2.0']);
     expect(loaded.base).toBeUndefined();
@@ -142,19 +153,102 @@ describe('GitHub registries (owner/repo)', () => {
 describe('parseRegistrySource', () => {
   it.each([
     ['https://x.dev/runtimes/', { kind: 'http', url: 'https://x.dev/runtimes/registry.json' }],
-    ['owner/repo', { kind: 'github', owner: 'owner', repo: 'repo' }],
+    ['owner/repo', { kind: 'github', owner: 'owner', repo: 'repo', orPath: '/cwd/owner/repo' }],
     ['./owner/repo', { kind: 'file', path: '/cwd/owner/repo' }],
+    ['github:owner/repo', { kind: 'github', owner: 'owner', repo: 'repo' }],
+    ['dist/registry/x', { kind: 'file', path: '/cwd/dist/registry/x' }],
     ['dist/registry.json', { kind: 'file', path: '/cwd/dist/registry.json' }],
     ['~/reg', { kind: 'file', path: '/home/u/reg' }],
     ['file:///srv/reg', { kind: 'file', path: '/srv/reg' }],
     ['/abs/reg', { kind: 'file', path: '/abs/reg' }],
   ])('%s', (spec, expected) => expect(parseRegistrySource(spec, '/cwd', '/home/u')).toEqual(expected));
 
-  it('reads owner/repo as a local folder when one of that name exists', () => {
-    const exists = (path: string) => path === '/cwd/dist/registry';
+  it('reads owner/repo as a local path when it, or its first folder, exists here', () => {
+    const exists = (path: string) => path === '/cwd/dist/registry' || path === '/cwd/build';
     expect(parseRegistrySource('dist/registry', '/cwd', '/home/u', exists)).toEqual({ kind: 'file', path: '/cwd/dist/registry' });
-    expect(parseRegistrySource('acme/runtimes', '/cwd', '/home/u', exists)).toEqual({ kind: 'github', owner: 'acme', repo: 'runtimes' });
+    expect(parseRegistrySource('build/registry', '/cwd', '/home/u', exists)).toEqual({ kind: 'file', path: '/cwd/build/registry' });
+    expect(parseRegistrySource('acme/runtimes', '/cwd', '/home/u', exists)).toEqual({ kind: 'github', owner: 'acme', repo: 'runtimes', orPath: '/cwd/acme/runtimes' });
+    expect(parseRegistrySource('github:dist/registry', '/cwd', '/home/u', exists)).toEqual({ kind: 'github', owner: 'dist', repo: 'registry' });
   });
 
-  it('refuses other schemes', () => expect(() => parseRegistrySource('ftp://x/r.json', '/', '/')).toThrowError(/unsupported registry address/));
+  it.each([
+    ['ftp://x/r.json', /^unsupported registry address "ftp:\/\/x\/r\.json"$/],
+    ['github:nope', /^"github:nope" is not github:owner\/repo$/],
+    ['\x1b[2J://x', /^unsupported registry address "\\x1b\[2J:\/\/x"$/],
+  ])('refuses %j', (spec, message) => expect(() => parseRegistrySource(spec, '/', '/')).toThrowError(message));
+});
+
+describe('registry bounds', () => {
+  it('fails a trickling registry at the overall deadline, retries included', async () => {
+    const server = await httpServer((_req, res) => {
+      res.writeHead(200);
+      const drip = setInterval(() => res.write(' '), 50);
+      res.on('close', () => clearInterval(drip));
+    });
+    const opts = await options({ now: 0 }, { deadlineMs: 600, retry: { attempts: 5, baseDelayMs: 1 } });
+    const load = loadRegistry({ kind: 'http', url: `${server.url}/registry.json` }, opts);
+    await expect(load).rejects.toBeInstanceOf(TransientError);
+    await expect(load).rejects.toThrowError(/^GET http:\/\/127\.0\.0\.1:\d+\/registry\.json did not complete within 600 ms$/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('refuses an oversize registry at the cap without reading it all', async () => {
+    let sent = 0;
+    let closed: Promise<unknown> | undefined;
+    const server = await httpServer((_req, res) => {
+      closed = new Promise((resolve) => res.on('close', resolve));
+      const chunk = Buffer.alloc(64 * 1024, ' ');
+      const pump = () => {
+        while (sent < 1024 ** 3) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.writeHead(200);
+      pump();
+    });
+    const opts = await options({ now: 0 }, { maxBytes: 1024 * 1024 });
+    const load = loadRegistry({ kind: 'http', url: `${server.url}/registry.json` }, opts);
+    await expect(load).rejects.toBeInstanceOf(UserError);
+    await expect(load).rejects.toThrowError(/^the registry at http:\/\/127\.0\.0\.1:\d+\/registry\.json is larger than the 1048576-byte cap$/);
+    await closed;
+    expect(sent).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('refuses an oversize local registry file without reading it', async () => {
+    const dir = await testdir({ 'registry.json': ' '.repeat(2 * 1024 * 1024) });
+    const opts = await options({ now: 0 }, { maxBytes: 1024 * 1024 });
+    await expect(loadRegistry({ kind: 'file', path: dir }, opts)).rejects.toThrowError(`the registry at ${join(dir, 'registry.json')} is larger than the 1048576-byte cap (2097152 bytes)`);
+  });
+
+  it('refuses a device or a FIFO as a registry instead of reading or waiting forever', async () => {
+    const dir = await testdir();
+    await execa('mkfifo', [join(dir, 'fifo.json')]);
+    const opts = await options({ now: 0 });
+    await expect(loadRegistry({ kind: 'file', path: '/dev/zero' }, opts)).rejects.toThrowError('the registry /dev/zero is not a regular file');
+    await expect(loadRegistry({ kind: 'file', path: join(dir, 'fifo.json') }, opts)).rejects.toThrowError(/fifo\.json is not a regular file/);
+  });
+
+  it('reports a missing local registry as such', async () => {
+    const dir = await testdir();
+    const opts = await options({ now: 0 });
+    await expect(loadRegistry({ kind: 'file', path: join(dir, 'dist', 'registry') }, opts)).rejects.toThrowError(`no such registry folder or file: ${join(dir, 'dist', 'registry')}`);
+    await mkdir(join(dir, 'empty'));
+    await expect(loadRegistry({ kind: 'file', path: join(dir, 'empty') }, opts)).rejects.toThrowError(`the registry ${join(dir, 'empty', 'registry.json')} does not exist`);
+  });
+
+  it('reports a GitHub answer that is not JSON cleanly, and an unreadable owner/repo shorthand as possibly a missing folder', async () => {
+    const server = await httpServer((req, res) => {
+      if (req.url === '/repos/acme/broken') return void res.writeHead(200).end('<html>\x1b[2J');
+      res.writeHead(404).end();
+    });
+    const opts = await options({ now: 0 }, { env: { GITHUB_API_URL: server.url } });
+    const broken = loadRegistry({ kind: 'github', owner: 'acme', repo: 'broken' }, opts);
+    await expect(broken).rejects.toBeInstanceOf(UserError);
+    await expect(broken).rejects.toThrowError(/^http:\/\/127\.0\.0\.1:\d+\/repos\/acme\/broken did not answer with a repository \(JSON\)$/);
+    const shorthand = loadRegistry({ kind: 'github', owner: 'dist', repo: 'registry', orPath: '/cwd/dist/registry' }, opts);
+    await expect(shorthand).rejects.toBeInstanceOf(UserError);
+    await expect(shorthand).rejects.toThrowError(/^"dist\/registry" is neither a registry folder or file here \(\/cwd\/dist\/registry does not exist\) nor a GitHub repository that could be read \(cannot fetch repository dist\/registry from .*: HTTP 404\)$/);
+  });
 });

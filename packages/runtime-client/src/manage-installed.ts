@@ -1,33 +1,52 @@
-import { readdir } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
+import { mapFsError } from '@runway/atomic-write';
 import { UserError } from '@runway/errors';
 import { withInstallLock } from './install-lock';
-import { compareTrees, describeTree, readReceipt, type InstallReceipt } from './install-receipt';
-import { checkInstallTarget, installPath } from './install-paths';
+import { checkReceiptFor, compareTrees, describeTree, readReceipt, type InstallReceipt } from './install-receipt';
+import { checkInstallTarget, installPath, parseInstallFolder } from './install-paths';
 import { discardFolder } from './install-runtime';
 
-/** Installed versions of `name` under `dir`, from the folder names. */
+/** Installed versions of `name` under `dir`, read back from the folder names (see `installFolder`). */
 export async function installedVersions(dir: string, name: string): Promise<string[]> {
   const entries = await readdir(dir).catch(() => [] as string[]);
-  return entries.filter((e) => e.startsWith(`${name}-`) && /^\d/.test(e.slice(name.length + 1))).map((e) => e.slice(name.length + 1));
+  return entries.map(parseInstallFolder).filter((p) => p?.name === name).map((p) => p!.version);
 }
 
-async function notInstalled(dir: string, name: string, version: string): Promise<never> {
+/** The install folder of `name@version`, or a UserError listing what is installed instead. */
+async function installedFolder(dir: string, name: string, version: string): Promise<string> {
+  checkInstallTarget(name, version);
+  const path = installPath(dir, name, version);
+  if ((await lstat(path).catch(() => undefined))?.isDirectory()) return path;
   const others = await installedVersions(dir, name);
   throw new UserError(`${name}@${version} is not installed in ${dir}`, {
     hint: others.length > 0 ? `installed versions: ${others.join(', ')}` : `nothing of ${name} is installed there (use --dir to look elsewhere)`,
   });
 }
 
-/** Removes `<dir>/<name>-<version>/` (renamed away first, then deleted) under the runtime's lock. */
+/**
+ * Removes the install folder of `name@version` (renamed away first, then deleted) under the
+ * runtime's lock, only when its receipt says it holds exactly that: a folder without a receipt
+ * or with another pair's receipt is refused and left alone.
+ */
 export async function removeRuntime(dir: string, name: string, version: string): Promise<string> {
-  checkInstallTarget(name, version);
-  const target = installPath(dir, name, version);
-  return withInstallLock(dir, name, async () => {
-    const present = await readdir(dir).then((e) => e.includes(`${name}-${version}`), () => false);
-    if (!present) await notInstalled(dir, name, version);
-    await discardFolder(dir, name, target);
-    return target;
-  });
+  // Checked before the lock too: no lock file is made in a folder that holds nothing (or is none).
+  await installedFolder(dir, name, version);
+  try {
+    return await withInstallLock(dir, name, async () => {
+      const path = await installedFolder(dir, name, version);
+      const receipt = await readReceipt(path);
+      if (!receipt) {
+        throw new UserError(`${path} has no install receipt: runway did not install it (or the install was interrupted), so it does not remove it`, {
+          hint: `"runway runtime install ${name}@${version}" replaces an interrupted install; otherwise delete the folder yourself`,
+        });
+      }
+      checkReceiptFor(path, receipt, name, version, 'removed');
+      await discardFolder(dir, name, path);
+      return path;
+    });
+  } catch (err) {
+    throw mapFsError(err, `remove ${name}@${version} from ${dir}`);
+  }
 }
 
 export interface VerifyResult {
@@ -41,15 +60,17 @@ export interface VerifyResult {
  * Re-checks an installed runtime against the receipt written at install time: every file's
  * sha256, mode, link target, and no missing or extra entries. `expectedChecksum` (from a
  * registry) also checks that the install came from the package the registry lists now.
+ * @throws UserError when the folder's receipt names another name or version.
  */
 export async function verifyRuntime(dir: string, name: string, version: string, expectedChecksum?: string): Promise<VerifyResult> {
-  checkInstallTarget(name, version);
-  const path = installPath(dir, name, version);
-  if (!(await readdir(dir).catch(() => [] as string[])).includes(`${name}-${version}`)) await notInstalled(dir, name, version);
+  const path = await installedFolder(dir, name, version);
   const receipt = await readReceipt(path);
   if (!receipt) return { path, ok: false, problems: ['no install receipt (.runway-install.json): the install was interrupted or not made by runway'] };
-  const problems = compareTrees(receipt.files, await describeTree(path));
-  if (receipt.name !== name || receipt.version !== version) problems.unshift(`receipt is for ${receipt.name}@${receipt.version}`);
+  checkReceiptFor(path, receipt, name, version, 'verified');
+  const tree = await describeTree(path).catch((err) => {
+    throw mapFsError(err, `read ${path}`);
+  });
+  const problems = compareTrees(receipt.files, tree);
   if (expectedChecksum && expectedChecksum !== receipt.checksum) {
     problems.unshift(`installed from a package with checksum ${receipt.checksum}, the registry lists ${expectedChecksum}`);
   }

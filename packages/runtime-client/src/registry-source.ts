@@ -1,33 +1,45 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '@runway/errors';
+import { escapeText } from '@runway/log';
 
 /** Where a registry comes from. */
 export type RegistrySource =
   | { kind: 'file'; path: string }
   | { kind: 'http'; url: string }
-  | { kind: 'github'; owner: string; repo: string };
+  /** `orPath`: the local path a bare `owner/repo` would have named, for the error when GitHub has nothing there either. */
+  | { kind: 'github'; owner: string; repo: string; orPath?: string };
 
 const OWNER_REPO = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})$/;
 
 /**
- * Reads a `--registry` value. `http(s)://…` is a URL (a trailing `/` means `registry.json` in that
- * folder); `file://…`, anything starting with `.`, `/` or `~`, or ending in `.json` is a local
- * path (a directory means `<dir>/registry.json`, decided when it is read); a bare `owner/repo` is a
- * GitHub repository unless `localExists` says a path of that name exists here (so
- * `--registry dist/registry` after a release means the folder). Pure apart from that callback.
+ * Reads a `--registry` value, by these rules in order (pure apart from the `localExists` callback):
+ * 1. `http(s)://…` is a URL (a trailing `/` means `registry.json` in that folder); `file://…` is a
+ *    local path; any other `scheme://` is refused.
+ * 2. `github:owner/repo` is always that GitHub repository.
+ * 3. A bare `owner/repo` (one `/`, GitHub's characters, not starting with `.` nor ending in
+ *    `.json`) is a local path when that path exists here, or when its first folder does (so
+ *    `dist/registry` in a project with `dist/` is the folder even before it is built); otherwise
+ *    it is the GitHub repository, and if GitHub cannot serve it either the error says both.
+ * 4. Everything else is a local path (`~` expands to `home`); a folder means `<folder>/registry.json`.
  */
 export function parseRegistrySource(spec: string, cwd: string, home: string, localExists: (path: string) => boolean = () => false): RegistrySource {
   const value = spec.trim();
   if (value === '') throw new UserError('--registry is empty', { hint: 'pass a path, an http(s) URL or owner/repo' });
   if (/^https?:\/\//i.test(value)) return { kind: 'http', url: value.endsWith('/') ? `${value}registry.json` : value };
   if (/^file:\/\//i.test(value)) return { kind: 'file', path: fileURLToPath(value) };
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
-    throw new UserError(`unsupported registry address "${value}"`, { hint: 'use a path, an http(s) URL or owner/repo' });
+  if (/^[^/]*:\/\//.test(value)) {
+    throw new UserError(`unsupported registry address "${escapeText(value, 200)}"`, { hint: 'use a path, an http(s) URL or owner/repo' });
+  }
+  if (value.startsWith('github:')) {
+    const github = OWNER_REPO.exec(value.slice('github:'.length));
+    if (!github) throw new UserError(`"${escapeText(value, 200)}" is not github:owner/repo`, { hint: 'e.g. github:ehsaniara/joblet-runtimes' });
+    return { kind: 'github', owner: github[1], repo: github[2] };
   }
   const github = OWNER_REPO.exec(value);
-  if (github && !value.endsWith('.json') && !value.startsWith('.') && !localExists(resolve(cwd, value))) {
-    return { kind: 'github', owner: github[1], repo: github[2] };
+  if (github && !value.endsWith('.json') && !value.startsWith('.')) {
+    const path = resolve(cwd, value);
+    if (!localExists(path) && !localExists(resolve(cwd, github[1]))) return { kind: 'github', owner: github[1], repo: github[2], orPath: path };
   }
   const expanded = value === '~' || value.startsWith('~/') ? `${home}${value.slice(1)}` : value;
   return { kind: 'file', path: isAbsolute(expanded) ? expanded : resolve(cwd, expanded) };

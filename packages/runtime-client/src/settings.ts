@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { mapFsError } from '@runway/atomic-write';
 import { UserError } from '@runway/errors';
 
 /** Where the client keeps things; each can be moved with an environment variable. */
@@ -49,7 +50,7 @@ export async function readRegistriesConfig(file: string): Promise<string[]> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
+    throw mapFsError(err, `read ${file}`);
   }
   return parseRegistriesConfig(text, file);
 }

@@ -1,8 +1,10 @@
-import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { TransientError, UserError } from '@runway/errors';
+import { escapeText } from '@runway/log';
+import type { Deadline } from './deadline';
 import { displayUrl, httpGet, refuseResponse } from './http';
+import { openRegularFile } from './local-file';
 
 /**
  * Resolves an entry's `download_url` against the registry's own URL, so a directory registry
@@ -11,18 +13,20 @@ import { displayUrl, httpGet, refuseResponse } from './http';
  */
 export function resolveDownloadUrl(downloadUrl: string, base: string | undefined, registryLabel: string): string {
   let url: URL;
+  const label = escapeText(registryLabel, 500);
+  const shown = escapeText(downloadUrl, 500);
   try {
     url = base === undefined ? new URL(downloadUrl) : new URL(downloadUrl, base);
   } catch {
-    throw new UserError(`${registryLabel}: download_url "${downloadUrl}" is relative, but this registry has no base address to resolve it against`, {
+    throw new UserError(`${label}: download_url "${shown}" is relative, but this registry has no base address to resolve it against`, {
       hint: 'registries served through the GitHub API must use absolute download URLs',
     });
   }
   if (url.protocol === 'file:' && !(base ?? '').startsWith('file:')) {
-    throw new UserError(`${registryLabel}: download_url "${downloadUrl}" points to a local file, which only a local registry may do`);
+    throw new UserError(`${label}: download_url "${shown}" points to a local file, which only a local registry may do`);
   }
   if (!['file:', 'http:', 'https:'].includes(url.protocol)) {
-    throw new UserError(`${registryLabel}: download_url "${downloadUrl}" uses unsupported protocol ${url.protocol}`);
+    throw new UserError(`${label}: download_url "${shown}" uses unsupported protocol ${escapeText(url.protocol, 50)}`);
   }
   return url.href;
 }
@@ -30,25 +34,25 @@ export function resolveDownloadUrl(downloadUrl: string, base: string | undefined
 export interface DownloadOptions {
   /** Fails when no response headers, and then no new data, arrive within this time. */
   idleTimeoutMs: number;
+  /** Fails when the download is not complete by then, however steadily data trickles in. */
+  deadline?: Deadline;
 }
 
-/** Opens the underlying stream: a local file, or an HTTP body after a 2xx answer. */
+/** Opens the underlying stream: a local regular file, or an HTTP body after a 2xx answer. */
 async function openSource(url: string, opts: DownloadOptions): Promise<Readable> {
-  if (url.startsWith('file:')) return createReadStream(fileURLToPath(url), { highWaterMark: 256 * 1024 });
-  const res = await httpGet(url, { timeoutMs: opts.idleTimeoutMs });
+  if (url.startsWith('file:')) {
+    const handle = await openRegularFile(fileURLToPath(url), 'package file');
+    return handle.createReadStream({ highWaterMark: 256 * 1024 });
+  }
+  const res = await httpGet(url, { timeoutMs: opts.idleTimeoutMs, deadline: opts.deadline });
   if (!res.ok) refuseResponse(url, res, 'the package');
   return res.body;
 }
 
-/** Gives a read failure its meaning for the installer: a missing file is the user's, a broken connection is retried. */
+/** Gives a read failure its meaning for the installer: a local file problem is the user's, a broken connection is retried. */
 function downloadError(url: string, err: Error): Error {
-  if (err instanceof TransientError || err instanceof UserError) return err;
-  if (url.startsWith('file:')) {
-    const path = fileURLToPath(url);
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new UserError(`package file ${path} does not exist`, { hint: 'the registry points to a file that was never published' });
-    return err;
-  }
-  return new TransientError(`download of ${displayUrl(url)} broke off: ${err.message}`, { cause: err });
+  if (err instanceof TransientError || err instanceof UserError || url.startsWith('file:')) return err;
+  return new TransientError(`download of ${displayUrl(url)} broke off: ${escapeText(err.message, 200)}`, { cause: err });
 }
 
 /**

@@ -5,15 +5,17 @@ import { Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { Parser as TarParser, ReadEntry } from 'tar';
+import { mapFsError } from '@runway/atomic-write';
 import { UserError } from '@runway/errors';
+import { escapeText } from '@runway/log';
 import { boundedTasks } from './bounded-tasks';
-import { checkEntryPath, symlinkStaysInside } from './link-rule';
+import { checkEntryPath, MAX_PATH_BYTES, showPath, symlinkStaysInside } from './link-rule';
 
 /** One item written by the extractor, path relative to the runtime's top-level folder. */
 export interface ExtractedItem {
   path: string;
   type: 'file' | 'dir' | 'symlink' | 'hardlink';
-  /** Permission bits (0o777 mask); setuid/setgid/sticky archives are refused. */
+  /** Permission bits as installed (see `installedMode`); setuid/setgid/sticky archives are refused. */
   mode: number;
   size?: number;
   /** `sha256:<hex>` of a file's content. */
@@ -27,7 +29,10 @@ export interface ExtractOptions {
   dest: string;
   /** The one folder every entry must live in (the runtime name). */
   topLevel: string;
-  /** Cap on uncompressed bytes (tar stream and declared file sizes), against gzip bombs. */
+  /**
+   * Cap on bytes, against gzip bombs: the uncompressed tar stream, the declared file sizes and the
+   * compressed download itself each count against it.
+   */
   maxBytes: number;
   maxEntries: number;
   /** When given, the compressed stream must have exactly this sha256 and size. */
@@ -60,11 +65,28 @@ const WRITE_BATCH = 512 * 1024;
  */
 const SMALL_FILE = 1024 * 1024;
 const PARALLEL_WRITES = 4;
+/**
+ * What may follow the tar end marker: tar pads an archive with zeros to its record size (10 KiB
+ * by default, 1 MiB at the largest blocking factor in common use). Nothing after the marker is
+ * ever unpacked; more than this is refused, so a small package cannot make the installer inflate
+ * gigabytes that it would then throw away.
+ */
+export const MAX_TRAILING_BYTES = 1024 * 1024;
+
+/**
+ * The mode policy for installed entries: permission bits only (setuid/setgid/sticky are refused
+ * before this), never writable by group or others whatever the package says, and always usable by
+ * their owner: directories rwx (so the install can be completed, verified and removed), files
+ * readable (so `verify` can hash them). A package built by Runway (0644/0755) is unchanged by it.
+ */
+export function installedMode(mode: number, type: 'file' | 'dir'): number {
+  return (mode & 0o755) | (type === 'dir' ? 0o700 : 0o400);
+}
 
 /** Why an archive was refused; `UserError` so the CLI prints it without a stack. */
 export class UnsafeArchiveError extends UserError {
   constructor(archive: string, problem: string) {
-    super(`refusing ${archive}: ${problem}`, { hint: 'the package is broken or hostile; nothing was installed. Report it to the registry maintainer.' });
+    super(`refusing ${escapeText(archive, 300)}: ${problem}`, { hint: 'the package is broken or hostile; nothing was installed. Report it to the registry maintainer.' });
     this.name = 'UnsafeArchiveError';
   }
 }
@@ -105,31 +127,39 @@ async function writeLargeFile(entry: ReadEntry, path: string, mode: number, hash
 
 /**
  * Streams a `.tar.gz` from `source` into `opts.dest`, computing sha256 and size of the compressed
- * bytes in the same pass, and refusing anything unsafe: traversal, absolute paths, links leaving
- * the folder or written through, devices/FIFOs, setuid/setgid/sticky bits, oversized content,
- * truncated or empty archives, entries outside `<topLevel>/`. The caller owns `dest` and removes
- * it on failure; nothing is written outside it.
+ * bytes in the same pass, and refusing anything unsafe: traversal, absolute paths, over-long paths
+ * and names, links leaving the folder or written through, devices/FIFOs, setuid/setgid/sticky
+ * bits, oversized content (compressed, uncompressed or declared), more than `MAX_TRAILING_BYTES`
+ * after the tar end marker, truncated or empty archives, entries outside `<topLevel>/`. Modes
+ * follow `installedMode`. Every lookup is a `Map` access and nothing is buffered beyond one chunk,
+ * so the cost stays linear in the archive. The caller owns `dest` and removes it on failure;
+ * nothing is written outside it. Refusals are `UnsafeArchiveError`s quoting entry names escaped;
+ * a destination that cannot be written is a `UserError` naming the path.
  */
 export async function extractTarball(source: AsyncIterable<Uint8Array>, archive: string, opts: ExtractOptions): Promise<ExtractResult> {
   const refuse = (problem: string) => new UnsafeArchiveError(archive, problem);
+  const tooBig = () => refuse(`unpacks to more than ${opts.maxBytes} bytes (raise the limit with --max-size if this is expected)`);
   /** zlib's errors in the installer's words; anything else (a broken download) passes through. */
   const gzipProblem = (err: NodeJS.ErrnoException) => {
     if (!err.code?.startsWith('Z_')) return undefined;
-    return refuse(err.code === 'Z_BUF_ERROR' ? 'the gzip stream is truncated' : `not a gzip-compressed tarball (${err.message})`);
+    return refuse(err.code === 'Z_BUF_ERROR' ? 'the gzip stream is truncated' : `not a gzip-compressed tarball (${escapeText(err.message, 200)})`);
   };
   const hash = createHash('sha256');
   let compressed = 0;
   let inflated = 0;
   let declared = 0;
+  /** Set once the parser has read the end marker; from then on bytes are counted, never parsed. */
+  let trailing: number | undefined;
+  /** Every path written so far, by its archive key (`<topLevel>/a/b`), with what it is. */
+  const written = new Map<string, { kind: 'file' | 'dir' | 'symlink'; item?: ExtractedItem }>();
   const items: ExtractedItem[] = [];
-  const kinds = new Map<string, ExtractedItem['type']>();
 
   let failure: Error | undefined;
   /** The entry being written, destroyed on failure so its writer stops waiting for data. */
   let current: ReadEntry | undefined;
   const parser = new Parser({ strict: true });
   const sink = new Writable({ write: feedParser, final: endParser });
-  /** Records the first failure and tears the whole pipeline down. */
+  /** Records the first failure and tears the whole pipeline down, which stops the download too. */
   const fail = (err: Error) => {
     if (failure) return;
     failure = err;
@@ -137,10 +167,16 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
     parser.abort(err);
     sink.destroy(err);
   };
+  /** A failed write in `dest` is the environment's problem (full disk, no permission), not a bug. */
+  const failWrite = (err: unknown) => fail(mapFsError(err, `unpack ${escapeText(archive, 300)} into ${opts.dest}`) as Error);
 
-  parser.on('error', (err: Error) => fail(refuse(kinds.size === 0 ? `the archive is empty or not a tar archive (${err.message})` : `not a valid tar archive (${err.message})`)));
-  parser.on('ignoredEntry', (entry: ReadEntry) => fail(refuse(`entry "${entry.path}" has unsupported type ${entry.type}`)));
-  const writes = boundedTasks(PARALLEL_WRITES, fail);
+  parser.on('error', (err: Error) => {
+    const why = escapeText(err.message, 300);
+    fail(refuse(written.size === 0 ? `the archive is empty or not a tar archive (${why})` : `not a valid tar archive (${why})`));
+  });
+  parser.on('ignoredEntry', (entry: ReadEntry) => fail(refuse(`entry "${showPath(entry.path)}" has unsupported type ${escapeText(String(entry.type), 40)}`)));
+  parser.on('eof', () => { trailing = 0; });
+  const writes = boundedTasks(PARALLEL_WRITES, failWrite);
   let chain: Promise<void> = Promise.resolve();
   parser.on('entry', (entry: ReadEntry) => {
     chain = chain.then(async () => {
@@ -149,7 +185,8 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
       try {
         await writeEntry(entry);
       } catch (err) {
-        fail(err as Error);
+        if (err instanceof UserError) fail(err);
+        else failWrite(err);
         entry.resume();
       } finally {
         current = undefined;
@@ -160,7 +197,14 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
   /** Gunzipped bytes into the tar parser, holding the callback (and so the whole pipeline) while it is behind. */
   function feedParser(chunk: Buffer, _encoding: BufferEncoding, callback: (err?: Error | null) => void): void {
     inflated += chunk.length;
-    if (inflated > opts.maxBytes) return callback(refuse(`unpacks to more than ${opts.maxBytes} bytes (raise the limit with --max-size if this is expected)`));
+    if (inflated > opts.maxBytes) return callback(tooBig());
+    if (trailing !== undefined) {
+      // After the end marker the parser would only append each chunk to a growing buffer
+      // (quadratic copying): it is not fed at all, only counted.
+      trailing += chunk.length;
+      if (trailing > MAX_TRAILING_BYTES) return callback(refuse(`more than ${MAX_TRAILING_BYTES} bytes follow the end of the tar archive (tar pads with at most one record of zeros)`));
+      return callback();
+    }
     // The parser may emit 'drain' inside write() (an entry consumed synchronously), so listen first.
     let called = false;
     const proceed = () => {
@@ -186,17 +230,24 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
       compressed += chunk.length;
       opts.onProgress?.(compressed);
       if (opts.expected && compressed > opts.expected.size) return callback(refuse(`download is larger than the ${opts.expected.size} bytes the registry lists`));
+      if (compressed > opts.maxBytes) return callback(refuse(`download is larger than the ${opts.maxBytes}-byte size cap (raise the limit with --max-size if this is expected)`));
       callback(null, chunk);
     },
   });
 
   const within = (segments: string[]) => join(opts.dest, ...segments);
-  /** Refuses a path whose parent chain passes through a symlink or a file, or that already exists. */
+  /**
+   * Refuses a path whose parent chain passes through a symlink or a file. Walks up from the parent
+   * only until a directory already written: its own ancestors were checked when it was created, so
+   * each entry costs one lookup plus one per directory it adds.
+   */
   const checkParents = (segments: string[], raw: string) => {
-    for (let i = 1; i < segments.length; i++) {
-      const kind = kinds.get(segments.slice(0, i).join('/'));
-      if (kind === 'symlink') throw refuse(`entry "${raw}" would be written through the symlink "${segments.slice(0, i).join('/')}"`);
-      if (kind && kind !== 'dir') throw refuse(`entry "${raw}" is inside "${segments.slice(0, i).join('/')}", which is not a directory`);
+    for (let i = segments.length - 1; i >= 1; i--) {
+      const key = segments.slice(0, i).join('/');
+      const kind = written.get(key)?.kind;
+      if (kind === 'dir') return;
+      if (kind === 'symlink') throw refuse(`entry "${showPath(raw)}" would be written through the symlink "${showPath(key)}"`);
+      if (kind) throw refuse(`entry "${showPath(raw)}" is inside "${showPath(key)}", which is not a directory`);
     }
   };
 
@@ -204,15 +255,16 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
   async function makeDir(segments: string[], mode: number): Promise<void> {
     await mkdir(within(segments));
     await chmod(within(segments), mode);
-    kinds.set(segments.join('/'), 'dir');
-    items.push({ path: segments.slice(1).join('/') || '.', type: 'dir', mode });
+    const item: ExtractedItem = { path: segments.slice(1).join('/') || '.', type: 'dir', mode };
+    written.set(segments.join('/'), { kind: 'dir', item });
+    items.push(item);
   }
 
   /** Parents an archive leaves implicit (`a/b/c` without `a/b/`) are created 0755 and recorded. */
   async function ensureParents(segments: string[]): Promise<void> {
-    for (let i = 1; i < segments.length; i++) {
-      if (!kinds.has(segments.slice(0, i).join('/'))) await makeDir(segments.slice(0, i), 0o755);
-    }
+    let known = segments.length - 1;
+    while (known >= 1 && !written.has(segments.slice(0, known).join('/'))) known--;
+    for (let i = known + 1; i < segments.length; i++) await makeDir(segments.slice(0, i), 0o755);
   }
 
   async function writeEntry(entry: ReadEntry): Promise<void> {
@@ -222,26 +274,23 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
     const { segments } = checked;
     const key = segments.join('/');
     const mode = entry.mode ?? 0o644;
-    if (mode & 0o7000) throw refuse(`entry "${entry.path}" has setuid/setgid/sticky bits (mode ${mode.toString(8)})`);
+    if (mode & 0o7000) throw refuse(`entry "${showPath(entry.path)}" has setuid/setgid/sticky bits (mode ${mode.toString(8)})`);
     if (segments.length === 0) {
       if (entry.type === 'Directory') return void entry.resume();
-      throw refuse(`entry "${entry.path}" has an empty name`);
+      throw refuse(`entry "${showPath(entry.path)}" has an empty name`);
     }
-    if (segments.length === 1 && entry.type !== 'Directory') throw refuse(`"${entry.path}" must be the top-level folder, but it is a ${entry.type}`);
+    if (segments.length === 1 && entry.type !== 'Directory') throw refuse(`"${showPath(entry.path)}" must be the top-level folder, but it is a ${entry.type}`);
     checkParents(segments, entry.path);
-    const existing = kinds.get(key);
-    if (existing && !(existing === 'dir' && entry.type === 'Directory')) throw refuse(`entry "${entry.path}" appears twice`);
+    const existing = written.get(key);
+    if (existing && !(existing.kind === 'dir' && entry.type === 'Directory')) throw refuse(`entry "${showPath(entry.path)}" appears twice`);
     await ensureParents(segments);
     const relative = segments.slice(1).join('/') || '.';
-    const perm = mode & 0o777;
 
     if (entry.type === 'Directory') {
-      // Owner rwx stays on so later entries (and the receipt) can be written inside.
-      const dirMode = perm | 0o700;
-      if (existing) {
+      const dirMode = installedMode(mode, 'dir');
+      if (existing?.item) {
         await chmod(within(segments), dirMode);
-        const item = items.find((i) => i.path === relative);
-        if (item) item.mode = dirMode;
+        existing.item.mode = dirMode;
       } else {
         await makeDir(segments, dirMode);
       }
@@ -249,34 +298,36 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
     }
     if (entry.type === 'SymbolicLink') {
       const target = entry.linkpath ?? '';
-      if (!symlinkStaysInside(segments, target)) throw refuse(`symlink "${entry.path}" -> "${target}" points outside "${opts.topLevel}/"`);
+      if (Buffer.byteLength(target) >= MAX_PATH_BYTES) throw refuse(`symlink "${showPath(entry.path)}" has a target longer than ${MAX_PATH_BYTES - 1} bytes`);
+      if (!symlinkStaysInside(segments, target)) throw refuse(`symlink "${showPath(entry.path)}" -> "${showPath(target)}" points outside "${showPath(opts.topLevel)}/"`);
       await symlink(target, within(segments));
-      kinds.set(key, 'symlink');
-      items.push({ path: relative, type: 'symlink', mode: 0o777, target });
+      const item: ExtractedItem = { path: relative, type: 'symlink', mode: 0o777, target };
+      written.set(key, { kind: 'symlink', item });
+      items.push(item);
       return void entry.resume();
     }
     if (entry.type === 'Link') {
       const raw = entry.linkpath ?? '';
       const source = checkEntryPath(raw, opts.topLevel);
-      if ('problem' in source || source.segments.length < 2) throw refuse(`hardlink "${entry.path}" -> "${raw}" points outside "${opts.topLevel}/"`);
-      const sourceKey = source.segments.join('/');
-      if (kinds.get(sourceKey) !== 'file') throw refuse(`hardlink "${entry.path}" -> "${raw}" does not point to a file extracted earlier`);
-      checkParents(source.segments, raw);
+      if ('problem' in source || source.segments.length < 2) throw refuse(`hardlink "${showPath(entry.path)}" -> "${showPath(raw)}" points outside "${showPath(opts.topLevel)}/"`);
+      const original = written.get(source.segments.join('/'));
+      if (original?.kind !== 'file' || !original.item) throw refuse(`hardlink "${showPath(entry.path)}" -> "${showPath(raw)}" does not point to a file extracted earlier`);
       await writes.settle(); // the source may still be being written
       await link(within(source.segments), within(segments));
-      kinds.set(key, 'file');
-      const original = items.find((i) => i.path === source.segments.slice(1).join('/'));
-      items.push({ ...original!, path: relative, type: 'hardlink', target: source.segments.slice(1).join('/') });
+      const item: ExtractedItem = { ...original.item, path: relative, type: 'hardlink', target: source.segments.slice(1).join('/') };
+      written.set(key, { kind: 'file', item });
+      items.push(item);
       return void entry.resume();
     }
     if (!FILE_TYPES.has(entry.type)) {
-      throw refuse(`entry "${entry.path}" is a ${entry.type}; only files, directories and links are allowed`);
+      throw refuse(`entry "${showPath(entry.path)}" is a ${escapeText(String(entry.type), 40)}; only files, directories and links are allowed`);
     }
     declared += entry.size ?? 0;
-    if (declared > opts.maxBytes) throw refuse(`unpacks to more than ${opts.maxBytes} bytes (raise the limit with --max-size if this is expected)`);
+    if (declared > opts.maxBytes) throw tooBig();
+    const perm = installedMode(mode, 'file');
     const fileHash = createHash('sha256');
-    kinds.set(key, 'file');
     const item: ExtractedItem = { path: relative, type: 'file', mode: perm, size: entry.size };
+    written.set(key, { kind: 'file', item });
     if ((entry.size ?? 0) <= SMALL_FILE) {
       const chunks: Buffer[] = [];
       for await (const chunk of entry as AsyncIterable<Buffer>) {
@@ -287,7 +338,8 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
     } else {
       await writeLargeFile(entry, within(segments), perm, fileHash);
     }
-    items.push({ ...item, sha256: `sha256:${fileHash.digest('hex')}` });
+    item.sha256 = `sha256:${fileHash.digest('hex')}`;
+    items.push(item);
   }
 
   const input = source instanceof Readable ? source : Readable.from(source, { objectMode: false });
@@ -302,8 +354,8 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
 
   const checksum = `sha256:${hash.digest('hex')}`;
   if (opts.expected && compressed !== opts.expected.size) throw refuse(`size mismatch: the registry lists ${opts.expected.size} bytes, the download has ${compressed}`);
-  if (opts.expected && checksum !== opts.expected.checksum) throw refuse(`checksum mismatch: the registry lists ${opts.expected.checksum}, the download has ${checksum}`);
+  if (opts.expected && checksum !== opts.expected.checksum) throw refuse(`checksum mismatch: the registry lists ${escapeText(opts.expected.checksum, 100)}, the download has ${checksum}`);
   const content = items.filter((i) => i.path !== '.');
-  if (content.length === 0) throw refuse(kinds.size === 0 ? 'the archive is empty' : `the "${opts.topLevel}/" folder is empty`);
+  if (content.length === 0) throw refuse(written.size === 0 ? 'the archive is empty' : `the "${showPath(opts.topLevel)}/" folder is empty`);
   return { items: content, checksum, size: compressed };
 }

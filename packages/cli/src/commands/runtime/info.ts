@@ -1,14 +1,18 @@
 import type { Command } from 'commander';
+import { escapeText } from '@runway/log';
 import { isDeprecated, latestVersion, resolveVersion, sortVersions, type RegistryEntry } from '@runway/registry';
 import { findRuntime, parseRuntimeSpec } from '@runway/runtime-client';
 import { resolveDownloadUrl } from '@runway/safe-archive';
 import type { CliContext } from '../../context';
-import { loadCatalog, withRegistryFlags, writeJson, type RegistryFlags } from './shared';
+import { escapedErrors, loadCatalog, withRegistryFlags, writeJson, type RegistryFlags } from './shared';
+
+/** Free text from a registry as printed: escaped, and one line at most 500 characters. */
+const show = (text: unknown) => escapeText(String(text), 500);
 
 function deprecationText(entry: RegistryEntry): string {
   if (!isDeprecated(entry)) return '';
   const d = typeof entry.deprecated === 'object' ? entry.deprecated : {};
-  return ` (deprecated${d.reason ? `: ${d.reason}` : ''}${d.use ? `; use ${d.use}` : ''})`;
+  return ` (deprecated${d.reason ? `: ${show(d.reason)}` : ''}${d.use ? `; use ${show(d.use)}` : ''})`;
 }
 
 /** `runway runtime info <name>[@<version>]`: one runtime's versions, or one version's details. */
@@ -17,20 +21,24 @@ export function registerInfo(parent: Command, ctx: CliContext): void {
     .description('show a runtime\'s versions, or the details of one version')
     .argument('<runtime>', 'name or name@version (e.g. python-3.11@1.3.1, python-3.11@latest)')
     .option('--json', 'print JSON', false)
-    .action(async (spec: string, opts: RegistryFlags & { json: boolean }) => {
+    .action(escapedErrors(async (spec: string, opts: RegistryFlags & { json: boolean }) => {
       const { name, version } = parseRuntimeSpec(spec);
       const runtime = findRuntime(await loadCatalog(ctx, opts), name);
+      const from = show(runtime.from.label);
       if (spec.includes('@')) {
         const entry = resolveVersion(runtime.from.registry, name, version, {});
         const url = resolveDownloadUrl(entry.download_url, runtime.from.base, runtime.from.label);
         if (opts.json) return writeJson(ctx, { ...entry, resolved_url: url, registry: runtime.from.label });
-        ctx.logger.info(`${name}@${entry.version}${deprecationText(entry)}\n  ${entry.description}\n  platforms: ${entry.platforms.join(', ')}\n  size:      ${entry.size} bytes\n  checksum:  ${entry.checksum}\n  download:  ${url}\n  registry:  ${runtime.from.label}`);
+        ctx.logger.info(`${show(name)}@${show(entry.version)}${deprecationText(entry)}\n  ${show(entry.description)}\n  platforms: ${entry.platforms.map(show).join(', ')}\n  size:      ${entry.size} bytes\n  checksum:  ${show(entry.checksum)}\n  download:  ${show(url)}\n  registry:  ${from}`);
         return;
       }
       const versions = sortVersions(Object.keys(runtime.versions));
       const latest = latestVersion(runtime.versions) ?? null;
       if (opts.json) return writeJson(ctx, { name, latest, registry: runtime.from.label, versions: versions.map((v) => runtime.versions[v]) });
-      ctx.logger.info(`${name} (latest: ${latest ?? 'none'}) from ${runtime.from.label}`);
-      for (const v of versions) ctx.logger.info(`  ${v}${deprecationText(runtime.versions[v])}  [${runtime.versions[v].platforms.join(', ')}]  ${runtime.versions[v].description}`);
-    });
+      ctx.logger.info(`${show(name)} (latest: ${show(latest ?? 'none')}) from ${from}`);
+      for (const v of versions) {
+        const entry = runtime.versions[v];
+        ctx.logger.info(`  ${show(v)}${deprecationText(entry)}  [${entry.platforms.map(show).join(', ')}]  ${show(entry.description)}`);
+      }
+    }));
 }

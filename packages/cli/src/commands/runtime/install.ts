@@ -1,24 +1,21 @@
 import type { Command } from 'commander';
-import { UserError } from '@runway/errors';
-import { redactingLogger, secretsFrom, streamLogger } from '@runway/log';
+import { escapeText, redactingLogger, secretsFrom, streamLogger } from '@runway/log';
 import { isDeprecated, resolveVersion } from '@runway/registry';
 import { clientPaths, findRuntime, hostPlatforms, installRuntime, parseRuntimeSpec } from '@runway/runtime-client';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, resolveDownloadUrl } from '@runway/safe-archive';
 import type { CliContext } from '../../context';
-import { DOWNLOAD_IDLE_TIMEOUT_MS, loadCatalog, progressMeter, setupEnv, withRegistryFlags, writeJson, type RegistryFlags } from './shared';
+import {
+  DOWNLOAD_IDLE_TIMEOUT_MS, escapedErrors, escapingLogger, loadCatalog, parseSeconds, parseSize, progressMeter, setupEnv, withRegistryFlags, writeJson,
+  type RegistryFlags,
+} from './shared';
 
 interface InstallFlags extends RegistryFlags {
   dir?: string;
   setup: boolean;
   platform?: string;
   maxSize?: string;
+  downloadTimeout?: string;
   json: boolean;
-}
-
-function parseSize(value: string): number {
-  const m = /^(\d+)([kmg]?)b?$/i.exec(value.trim());
-  if (!m) throw new UserError(`--max-size "${value}" is not a size`, { hint: 'write bytes or a number with K, M or G, e.g. 8G', exitCode: 2 });
-  return Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase());
 }
 
 /** `runway runtime install <name>[@<version>]`: download, verify, unpack atomically, optionally run setup. */
@@ -28,19 +25,20 @@ export function registerInstall(parent: Command, ctx: CliContext): void {
     .argument('<runtime>', 'name or name@version; without a version the latest stable one for this platform')
     .option('--dir <dir>', 'install root (default $RUNWAY_RUNTIMES_DIR or ~/.local/share/runway/runtimes)')
     .option('--setup', 'run setup-<os>-<arch>.sh (else setup.sh) after unpacking; failure undoes the install', false)
-    .option('--platform <os-arch>', 'platform to resolve and set up for (default: this machine, e.g. ubuntu-amd64)')
-    .option('--max-size <bytes>', 'refuse packages that unpack to more than this (default 4G)')
+    .option('--platform <os-arch>', 'platform to resolve and set up for (default: this machine, e.g. ubuntu-amd64); names one the runtime supports to install it on another machine')
+    .option('--max-size <bytes>', 'refuse packages whose download or unpacked content is larger than this (default 4G)')
+    .option('--download-timeout <seconds>', 'give up a download after this long, retries included (default: 60, plus 1 per 32 KiB of the package, at most 3600)')
     .option('--json', 'print the result as JSON', false)
-    .action(async (spec: string, opts: InstallFlags) => {
+    .action(escapedErrors(async (spec: string, opts: InstallFlags) => {
       const { name, version } = parseRuntimeSpec(spec);
       const runtime = findRuntime(await loadCatalog(ctx, opts), name);
       const candidates = opts.platform ? [opts.platform] : await hostPlatforms();
       // The first platform of this machine (ID, then ID_LIKE) that the runtime supports at all.
       const platform = candidates.find((p) => Object.values(runtime.versions).some((e) => e.platforms.includes(p))) ?? candidates[0];
       const entry = resolveVersion(runtime.from.registry, name, version, { platform });
-      if (isDeprecated(entry)) ctx.logger.warn(`${name}@${entry.version} is deprecated${typeof entry.deprecated === 'object' && entry.deprecated.use ? `; use ${entry.deprecated.use}` : ''}`);
+      if (isDeprecated(entry)) ctx.logger.warn(`${name}@${entry.version} is deprecated${typeof entry.deprecated === 'object' && entry.deprecated.use ? `; use ${escapeText(entry.deprecated.use, 80)}` : ''}`);
       // With --json, stdout carries only the JSON document: progress and setup output go to stderr.
-      const logger = opts.json ? redactingLogger(streamLogger(ctx.stderr, ctx.stderr), secretsFrom(ctx.env)) : ctx.logger;
+      const logger = opts.json ? escapingLogger(redactingLogger(streamLogger(ctx.stderr, ctx.stderr), secretsFrom(ctx.env))) : ctx.logger;
       const meter = ctx.interactive ? progressMeter(ctx.stderr, `downloading ${name}@${entry.version}`) : undefined;
       const result = await installRuntime({
         name, version: entry.version,
@@ -48,9 +46,10 @@ export function registerInstall(parent: Command, ctx: CliContext): void {
         checksum: entry.checksum, size: entry.size,
         dir: opts.dir ?? clientPaths(ctx.env).runtimesDir,
         setup: opts.setup ? { platform, env: setupEnv(ctx.env), stdout: opts.json ? ctx.stderr : ctx.stdout, stderr: ctx.stderr } : undefined,
-        maxBytes: opts.maxSize ? parseSize(opts.maxSize) : DEFAULT_MAX_BYTES,
+        maxBytes: opts.maxSize ? parseSize(opts.maxSize, '--max-size') : DEFAULT_MAX_BYTES,
         maxEntries: DEFAULT_MAX_ENTRIES,
         idleTimeoutMs: DOWNLOAD_IDLE_TIMEOUT_MS,
+        deadlineMs: opts.downloadTimeout ? parseSeconds(opts.downloadTimeout, '--download-timeout') : undefined,
         logger,
         now: () => new Date(),
         onProgress: meter?.update,
@@ -59,5 +58,5 @@ export function registerInstall(parent: Command, ctx: CliContext): void {
       ctx.logger.info(result.outcome === 'installed'
         ? `installed ${name}@${entry.version} into ${result.path}`
         : `${name}@${entry.version} is already installed at ${result.path} (unchanged)`);
-    });
+    }));
 }

@@ -1,29 +1,81 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '@runway/errors';
-import { SECRET_ENV_NAMES } from '@runway/log';
+import { escapeLines, escapeText, SECRET_ENV_NAMES, stringifyForTerminal, type Logger } from '@runway/log';
 import {
-  buildCatalog, clientPaths, DEFAULT_TTL_MS, describeSource, loadRegistry, parseRegistrySource, readRegistriesConfig,
-  type CatalogRuntime,
+  buildCatalog, clientPaths, DEFAULT_MAX_REGISTRY_BYTES, DEFAULT_REGISTRY_DEADLINE_MS, DEFAULT_TTL_MS, describeSource, loadRegistry, parseRegistrySource,
+  readRegistriesConfig, type CatalogRuntime,
 } from '@runway/runtime-client';
 import type { CliContext } from '../../context';
 
 export interface RegistryFlags {
   registry: string[];
   refresh: boolean;
+  /** Seconds, as typed. */
+  timeout?: string;
+  maxRegistrySize?: string;
 }
 
-/** Timeouts for registry requests and for a stalled package download. */
-export const REGISTRY_TIMEOUT_MS = 30_000;
+/** A connection to a registry (or a package download) that stays silent this long fails and is retried. */
+export const REGISTRY_IDLE_TIMEOUT_MS = 30_000;
 export const DOWNLOAD_IDLE_TIMEOUT_MS = 60_000;
+
+/** Registry problems printed one by one before the rest are counted: a hostile file may have millions. */
+const MAX_PROBLEMS_SHOWN = 20;
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-/** `--registry` (repeatable, first listed wins for a name) and `--refresh`, shared by every runtime command. */
+/**
+ * `--registry` (repeatable, first listed wins for a name), `--refresh`, and the bounds of every
+ * registry read (`--timeout`, `--max-registry-size`), shared by every runtime command.
+ */
 export function withRegistryFlags(command: Command): Command {
   return command
-    .option('--registry <source>', 'registry: a path (file or folder), an http(s) URL, or owner/repo on GitHub; repeat for several (default: the config file)', collect, [])
-    .option('--refresh', 'ignore the 1-hour registry cache and ask the server again', false);
+    .option('--registry <source>', 'registry: a path (file or folder), an http(s) URL, or owner/repo (github:owner/repo) on GitHub; repeat for several (default: the config file)', collect, [])
+    .option('--refresh', 'ignore the 1-hour registry cache and ask the server again', false)
+    .option('--timeout <seconds>', `give up reading a registry after this long, retries included (default ${DEFAULT_REGISTRY_DEADLINE_MS / 1000})`)
+    .option('--max-registry-size <bytes>', `refuse a registry larger than this (default ${DEFAULT_MAX_REGISTRY_BYTES / 1024 / 1024}M)`);
+}
+
+/** Parses a size flag: bytes, or a number with K, M or G (powers of 1024). */
+export function parseSize(value: string, flag: string): number {
+  const m = /^(\d+)([kmg]?)b?$/i.exec(value.trim());
+  if (!m) throw new UserError(`${flag} "${escapeText(value, 80)}" is not a size`, { hint: 'write bytes or a number with K, M or G, e.g. 8G', exitCode: 2 });
+  return Number(m[1]) * 1024 ** ' kmg'.indexOf((m[2] || ' ').toLowerCase());
+}
+
+/** Parses a duration flag in seconds (fractions allowed) into milliseconds. */
+export function parseSeconds(value: string, flag: string): number {
+  const seconds = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || !(seconds > 0)) {
+    throw new UserError(`${flag} "${escapeText(value, 80)}" is not a number of seconds`, { hint: `e.g. ${flag} 30`, exitCode: 2 });
+  }
+  return seconds * 1000;
+}
+
+/** A logger whose lines cannot carry terminal controls (a backstop: values are escaped where they are quoted). */
+export function escapingLogger(logger: Logger): Logger {
+  return { info: (m) => logger.info(escapeLines(m)), warn: (m) => logger.warn(escapeLines(m)), error: (m) => logger.error(escapeLines(m)) };
+}
+
+/**
+ * Wraps a command action so the text of any error leaving it (message, hint, stack) carries no
+ * terminal controls: a backstop behind the escaping of every value where it is quoted, which is
+ * what keeps a value's line feeds from forging lines.
+ */
+export function escapedErrors<A extends unknown[]>(action: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args) => {
+    try {
+      await action(...args);
+    } catch (err) {
+      if (err instanceof Error) {
+        err.message = escapeLines(err.message);
+        if (err.stack) err.stack = escapeLines(err.stack);
+        if (err instanceof UserError && err.hint) Object.assign(err, { hint: escapeLines(err.hint) });
+      }
+      throw err;
+    }
+  };
 }
 
 /** Loads every registry (flags, else the config file) and merges them; bad entries are warned about and skipped. */
@@ -40,9 +92,15 @@ export async function loadCatalog(ctx: CliContext, flags: RegistryFlags): Promis
     const source = parseRegistrySource(spec, ctx.cwd, paths.home, existsSync);
     const registry = await loadRegistry(source, {
       cacheDir: paths.cacheDir, refresh: flags.refresh, ttlMs: DEFAULT_TTL_MS, now: () => new Date(),
-      env: ctx.env, logger: ctx.logger, timeoutMs: REGISTRY_TIMEOUT_MS,
+      env: ctx.env, logger: ctx.logger, timeoutMs: REGISTRY_IDLE_TIMEOUT_MS,
+      deadlineMs: flags.timeout === undefined ? undefined : parseSeconds(flags.timeout, '--timeout'),
+      maxBytes: flags.maxRegistrySize === undefined ? undefined : parseSize(flags.maxRegistrySize, '--max-registry-size'),
     });
-    for (const p of registry.problems) ctx.logger.warn(`${describeSource(source)}: ${p.message} (${p.path}); skipped`);
+    const label = escapeText(describeSource(source), 500);
+    // Problems quote the registry's keys escaped and cut short already.
+    for (const p of registry.problems.slice(0, MAX_PROBLEMS_SHOWN)) ctx.logger.warn(`${label}: ${p.message} (${p.path}); skipped`);
+    const more = registry.problems.length - MAX_PROBLEMS_SHOWN;
+    if (more > 0) ctx.logger.warn(`${label}: … and ${more} more invalid entries; skipped`);
     loaded.push(registry);
   }
   return buildCatalog(loaded);
@@ -52,7 +110,8 @@ export async function loadCatalog(ctx: CliContext, flags: RegistryFlags): Promis
 export function exactSpec(spec: string): { name: string; version: string } {
   const at = spec.lastIndexOf('@');
   if (at <= 0 || at === spec.length - 1) {
-    throw new UserError(`"${spec}" needs an exact version`, { hint: `write ${at > 0 ? spec.slice(0, at) : spec}@<version>, e.g. python-3.11@1.3.1`, exitCode: 2 });
+    const name = escapeText(at > 0 ? spec.slice(0, at) : spec, 80);
+    throw new UserError(`"${escapeText(spec, 80)}" needs an exact version`, { hint: `write ${name}@<version>, e.g. python-3.11@1.3.1`, exitCode: 2 });
   }
   return { name: spec.slice(0, at), version: spec.slice(at + 1) };
 }
@@ -62,8 +121,9 @@ export function setupEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([k]) => !SECRET_ENV_NAMES.includes(k)));
 }
 
+/** Prints a JSON document; strings from registries keep their value, but no raw control character reaches the terminal. */
 export function writeJson(ctx: CliContext, value: unknown): void {
-  ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  ctx.stdout.write(`${stringifyForTerminal(value)}\n`);
 }
 
 /** A one-line download meter for terminals, redrawn at most ten times a second. */

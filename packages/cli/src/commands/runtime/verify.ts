@@ -3,7 +3,7 @@ import { UserError } from '@runway/errors';
 import { resolveVersion } from '@runway/registry';
 import { clientPaths, findRuntime, verifyRuntime } from '@runway/runtime-client';
 import type { CliContext } from '../../context';
-import { exactSpec, loadCatalog, withRegistryFlags, writeJson, type RegistryFlags } from './shared';
+import { escapedErrors, exactSpec, loadCatalog, withRegistryFlags, writeJson, type RegistryFlags } from './shared';
 
 /** `runway runtime verify <name>@<version>`: re-checks an install against its receipt (and the registry, when given). */
 export function registerVerify(parent: Command, ctx: CliContext): void {
@@ -12,7 +12,7 @@ export function registerVerify(parent: Command, ctx: CliContext): void {
     .argument('<runtime>', 'name@version, e.g. python-3.11@1.3.1')
     .option('--dir <dir>', 'install root (default $RUNWAY_RUNTIMES_DIR or ~/.local/share/runway/runtimes)')
     .option('--json', 'print { ok, path, problems } as JSON', false)
-    .action(async (spec: string, opts: RegistryFlags & { dir?: string; json: boolean }) => {
+    .action(escapedErrors(async (spec: string, opts: RegistryFlags & { dir?: string; json: boolean }) => {
       const { name, version } = exactSpec(spec);
       const expected = opts.registry.length > 0
         ? resolveVersion(findRuntime(await loadCatalog(ctx, opts), name).from.registry, name, version, {}).checksum
@@ -25,5 +25,5 @@ export function registerVerify(parent: Command, ctx: CliContext): void {
           hint: `reinstall it: runway runtime remove ${name}@${version} && runway runtime install ${name}@${version}`,
         });
       }
-    });
+    }));
 }
