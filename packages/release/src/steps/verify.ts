@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError, withRetry } from '@runway/errors';
+import { UserError } from '@runway/errors';
 import type { RegistryEntry } from '@runway/registry';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, extractTarball, openDownload } from '@runway/safe-archive';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, deadlineAfter, extractTarball, openDownload, withRetryBefore, type Deadline } from '@runway/safe-archive';
 import { readSbomSubject } from '@runway/sbom';
 import type { ReleaseContext } from '../release-context';
 import type { Step } from '../step';
@@ -13,6 +13,11 @@ const MAX_SBOM_BYTES = 64 * 1024 * 1024;
 const IDLE_TIMEOUT_MS = 30_000;
 /** A CDN may take a moment to serve a just-published asset: a few retries of transient failures. */
 const DOWNLOAD_ATTEMPTS = 4;
+
+/** The whole budget of one download and its retries: a minute plus a second per 32 KiB. */
+function deadlineFor(size: number): Deadline {
+  return deadlineAfter(60_000 + Math.ceil(size / 32_768) * 1000);
+}
 
 /**
  * Downloads the package from the public URL its registry entry will name and unpacks it with the
@@ -36,10 +41,11 @@ export const verifyStep: Step<ReleaseContext> = {
   async run(ctx) {
     const entry = ctx.facts.plan!.entry;
     const url = ctx.target.resolveDownload(entry.download_url);
-    const result = await withRetry(async () => {
+    const deadline = deadlineFor(entry.size);
+    const result = await withRetryBefore(deadline, async () => {
       const dest = await mkdtemp(join(ctx.workDir, 'verify-'));
       try {
-        return await extractTarball(openDownload(url, { idleTimeoutMs: IDLE_TIMEOUT_MS }), url, {
+        return await extractTarball(openDownload(url, { idleTimeoutMs: IDLE_TIMEOUT_MS, deadline }), url, {
           dest, topLevel: ctx.facts.manifest!.name, maxBytes: DEFAULT_MAX_BYTES, maxEntries: DEFAULT_MAX_ENTRIES,
           expected: { checksum: entry.checksum, size: entry.size },
         });
@@ -58,10 +64,11 @@ export const verifyStep: Step<ReleaseContext> = {
 /** Downloads the SBOM and refuses one that does not parse or names another package. */
 async function verifySbom(ctx: ReleaseContext, entry: RegistryEntry, sbomUrl: string): Promise<void> {
   const url = ctx.target.resolveDownload(sbomUrl);
-  const text = await withRetry(async () => {
+  const deadline = deadlineAfter(120_000);
+  const text = await withRetryBefore(deadline, async () => {
     const chunks: Uint8Array[] = [];
     let size = 0;
-    for await (const chunk of openDownload(url, { idleTimeoutMs: IDLE_TIMEOUT_MS })) {
+    for await (const chunk of openDownload(url, { idleTimeoutMs: IDLE_TIMEOUT_MS, deadline })) {
       size += chunk.length;
       if (size > MAX_SBOM_BYTES) throw new UserError(`the SBOM at ${url} is over ${MAX_SBOM_BYTES} bytes`, { hint: 're-run the release; if it persists, the asset was replaced by something else' });
       chunks.push(chunk);
