@@ -2,11 +2,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '@runway/errors';
 import { createLocalTag, hasRemote, localTagCommit, remoteRefsContaining } from '@runway/git';
-import { addToDirectoryRegistry, hasReleaseFolder, listStoredFiles, publishFiles, releasePath } from '@runway/publisher-directory';
+import { addToDirectoryRegistry, hasReleaseFolder, listStoredFiles, publishFiles, readDirectoryRegistry, releasePath } from '@runway/publisher-directory';
 import { projectReleaseTag } from '@runway/release-policy';
 import { resolveDownloadUrl } from '@runway/safe-archive';
 import { sameAsset } from '../plan-release';
-import { readRegistrySnapshot } from './registry-snapshot';
 import type { TargetAdapter, TargetState } from './target-adapter';
 
 /** The file next to a directory release's assets that records the commit they were built from. */
@@ -39,7 +38,7 @@ export function directoryTarget(options: DirectoryTargetOptions): TargetAdapter 
   return {
     kind: 'directory',
     async inspect(tag, assetNames): Promise<TargetState> {
-      const [registry, assets] = await Promise.all([readRegistrySnapshot(dir, now()), listStoredFiles(dir, tag, assetNames)]);
+      const [registry, assets] = await Promise.all([readDirectoryRegistry(dir, now()), listStoredFiles(dir, tag, assetNames)]);
       const published = assets.length > 0 || (await hasReleaseFolder(dir, tag));
       return { registry, registryLocation: registryPath, published, assets };
     },
