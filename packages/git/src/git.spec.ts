@@ -1,7 +1,11 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { testdir } from '@runway/test-utils';
-import { commitFile, fetchBranchTip, isRejectedPush, pushCommit, readFileAt } from '.';
+import { UserError } from '@runway/errors';
+import {
+  commitDate, commitFiles, createLocalTag, fetchBranchTip, GitCommandError, isRejectedPush, localTagCommit, mapGitFailure, pushCommit, pushTagAt,
+  readFileAt, readFilesAt, remoteRefsContaining, remoteTagCommit, resolveCommit, runGit,
+} from '.';
 
 const identity = { name: 'Runway Test', email: 'test@runway.invalid' };
 const env = { ...process.env, GIT_AUTHOR_NAME: identity.name, GIT_AUTHOR_EMAIL: identity.email, GIT_COMMITTER_NAME: identity.name, GIT_COMMITTER_EMAIL: identity.email };
@@ -24,8 +28,8 @@ describe('@runway/git', () => {
     const { bare, work, git } = await clonePair();
     const tip = (await fetchBranchTip(work, 'origin', 'main'))!;
     expect(await readFileAt(work, tip, 'registry.json')).toBeUndefined();
-    const a = await commitFile(work, { parent: tip, path: 'registry.json', content: '{"a":1}\n', message: 'a', identity });
-    const b = await commitFile(work, { parent: tip, path: 'registry.json', content: '{"b":1}\n', message: 'b', identity });
+    const a = await commitFiles(work, { parent: tip, files: [{ path: 'registry.json', content: '{"a":1}\n' }], message: 'a', identity });
+    const b = await commitFiles(work, { parent: tip, files: [{ path: 'registry.json', content: '{"b":1}\n' }], message: 'b', identity });
     expect(await pushCommit(work, 'origin', a, 'main')).toBe('pushed');
     expect(await pushCommit(work, 'origin', b, 'main')).toBe('rejected');
     expect((await git(bare, ['cat-file', 'blob', 'main:registry.json'])).stdout).toBe('{"a":1}');
@@ -47,6 +51,58 @@ describe('@runway/git', () => {
     const moved = (await git(other, ['rev-parse', 'HEAD'])).stdout;
     expect(await fetchBranchTip(work, 'origin', 'main')).toBe(moved);
     expect((await git(work, ['rev-parse', 'refs/remotes/origin/main'])).stdout).toBe(tracked);
+  });
+
+  it('makes the same commit for the same parent, files and date, whoever runs it', async () => {
+    const { work, git } = await clonePair();
+    const head = (await git(work, ['rev-parse', 'HEAD'])).stdout;
+    const input = { parent: head, files: [{ path: 'a/m.yaml', content: 'version: 2\n' }, { path: 'b.sh', content: '#!/bin/sh\n', mode: '100755' as const }], message: 'm', identity, date: await commitDate(work, head) };
+    const first = await commitFiles(work, input);
+    expect(await commitFiles(work, input)).toBe(first);
+    const read = await readFilesAt(work, first, ['a/m.yaml', 'b.sh', 'README.md', 'missing']);
+    expect(Object.fromEntries(read)).toEqual({
+      'a/m.yaml': { mode: '100644', content: 'version: 2\n' }, 'b.sh': { mode: '100755', content: '#!/bin/sh\n' }, 'README.md': { mode: '100644', content: 'hi\n' },
+    });
+    expect((await git(work, ['status', '--porcelain'])).stdout).toBe('');
+  });
+
+  it('creates a local tag once, pushes it at a commit, and reports where an existing tag points', async () => {
+    const { bare, work, git } = await clonePair();
+    const head = (await git(work, ['rev-parse', 'HEAD'])).stdout;
+    const other = await commitFiles(work, { parent: head, files: [{ path: 'x', content: 'x' }], message: 'x', identity });
+    expect(await localTagCommit(work, 'py@1.0.0')).toBeUndefined();
+    expect(await createLocalTag(work, 'py@1.0.0', head)).toBe('created');
+    expect(await createLocalTag(work, 'py@1.0.0', other)).toEqual({ existing: head });
+    expect(await remoteTagCommit(work, 'origin', 'py@1.0.0')).toBeUndefined();
+    expect(await pushTagAt(work, 'origin', 'py@1.0.0', head)).toBe('pushed');
+    expect((await git(bare, ['rev-parse', 'py@1.0.0^{commit}'])).stdout).toBe(head);
+    expect(await pushTagAt(work, 'origin', 'py@1.0.0', other)).toEqual({ existing: head });
+    // An annotated tag is read through to its commit.
+    await git(work, ['tag', '-a', '-m', 'note', 'v1.0.0', head]);
+    expect(await pushTagAt(work, 'origin', 'v1.0.0', head)).toBe('pushed');
+    expect(await remoteTagCommit(work, 'origin', 'v1.0.0')).toBe(head);
+    expect(await pushTagAt(work, 'origin', 'v1.0.0', other, { force: true })).toBe('pushed');
+    expect(await remoteTagCommit(work, 'origin', 'v1.0.0')).toBe(other);
+    // Offline: which remote-tracking branches contain a commit.
+    expect(await remoteRefsContaining(work, 'origin', head)).toEqual(['refs/remotes/origin/main']);
+    expect(await remoteRefsContaining(work, 'origin', other)).toEqual([]);
+  });
+
+  it('turns git failures into user errors that say where and what git said', async () => {
+    const dir = await testdir();
+    const err = await resolveCommit(dir, 'HEAD').catch((e) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toBe(`${dir} is not a git repository`);
+    // runGit keeps git's raw failure for callers with their own wording; the adapter maps it.
+    const raw = await runGit(dir, ['log']).catch((e) => e);
+    const failed = mapGitFailure(raw, dir, ['log']) as GitCommandError;
+    expect(failed).toBeInstanceOf(GitCommandError);
+    expect(failed).toBeInstanceOf(UserError);
+    expect(failed.message).toMatch(/^git log failed in .*: fatal: not a git repository/);
+    expect(failed.exitStatus).toBe(128);
+    const missing = await runGit(`${dir}/missing`, ['status']).catch((e) => mapGitFailure(e, `${dir}/missing`, ['status']));
+    expect(missing).toMatchObject({ name: 'UserError', message: `cannot run git in ${dir}/missing: the folder does not exist` });
+    expect(mapGitFailure(new TypeError('a bug'), dir, ['log'])).toBeInstanceOf(TypeError);
   });
 
   it.each([

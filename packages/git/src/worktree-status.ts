@@ -1,8 +1,27 @@
-import { runGit } from './run-git';
+import { git, runGit } from './run-git';
 
-/** Uncommitted changes in the working tree and index, one `git status --porcelain` line each (untracked included). */
-export async function worktreeChanges(cwd: string): Promise<string[]> {
-  const out = await runGit(cwd, ['status', '--porcelain', '--untracked-files=normal']);
+/**
+ * Uncommitted changes in the working tree and index, one `git status --porcelain` line each:
+ * tracked changes and untracked files that are not ignored. `exclude` lists paths (relative to
+ * `cwd`) left out, e.g. a registry folder the release itself writes into.
+ */
+export async function worktreeChanges(cwd: string, options: { exclude?: readonly string[] } = {}): Promise<string[]> {
+  const pathspec = options.exclude?.length ? ['--', '.', ...options.exclude.map((p) => `:(exclude)${p}`)] : [];
+  const out = await runGit(cwd, ['status', '--porcelain', '--untracked-files=normal', ...pathspec]);
+  return out === '' ? [] : out.split('\n');
+}
+
+/** Whether the repository has a remote called `remote` (local configuration only). */
+export async function hasRemote(cwd: string, remote: string): Promise<boolean> {
+  return (await git(cwd, ['remote'])).split('\n').includes(remote);
+}
+
+/**
+ * The remote-tracking refs (`refs/remotes/<remote>/…`) that contain `commit`, from what the last
+ * fetch or push recorded: an offline answer to "is this commit pushed?", no network.
+ */
+export async function remoteRefsContaining(cwd: string, remote: string, commit: string): Promise<string[]> {
+  const out = await git(cwd, ['for-each-ref', '--contains', commit, '--format=%(refname)', `refs/remotes/${remote}/`]);
   return out === '' ? [] : out.split('\n');
 }
 

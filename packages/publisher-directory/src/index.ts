@@ -1,2 +1,4 @@
-export { publishFiles, listStoredFiles, releasePath, type DirectoryFile, type StoredFile } from './publish-files';
+export {
+  publishFiles, listStoredFiles, releasePath, hasReleaseFolder, type DirectoryFile, type StoredFile, type PublishFilesOptions, type PublishFilesOutcome,
+} from './publish-files';
 export { readDirectoryRegistry, addToDirectoryRegistry } from './directory-registry';

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '@runway/errors';
@@ -10,15 +10,45 @@ const now = new Date('2026-01-01T00:00:00Z');
 const entry = (checksum: string) => ({ version: '1.0.0', description: 'x', download_url: 'releases/download/x@1.0.0/x-1.0.0.tar.gz', checksum, size: 3, platforms: ['ubuntu-amd64'] });
 
 describe('publisher-directory', () => {
-  it('keeps an identical file and refuses a different one under the same tag', async () => {
-    const src = await testdir({ 'a.tar.gz': 'one', 'b.tar.gz': 'two' });
+  it('publishes a tag\'s files in one rename, keeps identical ones, refuses different ones, and adds missing ones', async () => {
+    const src = await testdir({ 'a.tar.gz': 'one', 'b.tar.gz': 'two', 'c.json': '{}' });
     const dir = await testdir();
-    const one = { name: 'x-1.0.0.tar.gz', path: join(src, 'a.tar.gz'), sha256: (await sha256File(join(src, 'a.tar.gz'))).sha256 };
-    expect(await publishFiles(dir, 'x@1.0.0', [one])).toEqual([{ name: 'x-1.0.0.tar.gz', outcome: 'copied' }]);
-    expect(await publishFiles(dir, 'x@1.0.0', [one])).toEqual([{ name: 'x-1.0.0.tar.gz', outcome: 'unchanged' }]);
-    const two = { ...one, path: join(src, 'b.tar.gz'), sha256: (await sha256File(join(src, 'b.tar.gz'))).sha256 };
+    const file = async (name: string, from: string) => ({ name, path: join(src, from), sha256: (await sha256File(join(src, from))).sha256 });
+    const one = await file('x-1.0.0.tar.gz', 'a.tar.gz');
+    expect(await publishFiles(dir, 'x@1.0.0', [one], { record: { name: 'release.json', content: '{"commit":"c"}\n' } })).toBe('published');
+    expect((await readdir(join(dir, releasePath('x@1.0.0')))).sort()).toEqual(['release.json', 'x-1.0.0.tar.gz']);
+    expect(await publishFiles(dir, 'x@1.0.0', [one])).toBe('unchanged');
+    const two = await file('x-1.0.0.tar.gz', 'b.tar.gz');
     await expect(publishFiles(dir, 'x@1.0.0', [two])).rejects.toThrow(UserError);
     expect(await readFile(join(dir, releasePath('x@1.0.0', 'x-1.0.0.tar.gz')), 'utf8')).toBe('one');
+    // A file published later (e.g. an SBOM) is added next to identical ones, never replacing.
+    expect(await publishFiles(dir, 'x@1.0.0', [one, await file('x.cdx.json', 'c.json')])).toBe('completed');
+    expect(await readFile(join(dir, releasePath('x@1.0.0', 'x.cdx.json')), 'utf8')).toBe('{}');
+    // Rolling tags replace the whole folder.
+    expect(await publishFiles(dir, 'x@1.0.0', [two], { replace: true })).toBe('replaced');
+    expect(await readdir(join(dir, releasePath('x@1.0.0')))).toEqual(['x-1.0.0.tar.gz']);
+    expect((await readdir(join(dir, 'releases', 'download'))).sort()).toEqual(['x@1.0.0']);
+  });
+
+  it('of two concurrent publications of one tag with different bytes, exactly one wins', async () => {
+    const src = await testdir({ 'a': 'one', 'b': 'two' });
+    const dir = await testdir();
+    const attempts = await Promise.allSettled(['a', 'b', 'a', 'b'].map(async (from) =>
+      publishFiles(dir, 'x@1.0.0', [{ name: 'x.tar.gz', path: join(src, from), sha256: (await sha256File(join(src, from))).sha256 }])));
+    const stored = await readFile(join(dir, releasePath('x@1.0.0', 'x.tar.gz')), 'utf8');
+    const winner = stored === 'one' ? [0, 2] : [1, 3];
+    for (const [i, attempt] of attempts.entries()) {
+      if (winner.includes(i)) expect(attempt.status).toBe('fulfilled');
+      else expect(attempt).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/different content \(x\.tar\.gz\)/) } });
+    }
+    expect(await readdir(join(dir, 'releases', 'download'))).toEqual(['x@1.0.0']);
+  });
+
+  it('a registry folder below a file is a user error naming the path', async () => {
+    const dir = await testdir({ file: 'x' });
+    const src = await testdir({ a: 'one' });
+    await expect(publishFiles(join(dir, 'file', 'reg'), 'x@1.0.0', [{ name: 'a', path: join(src, 'a'), sha256: (await sha256File(join(src, 'a'))).sha256 }]))
+      .rejects.toThrow(/a part of the path is a file, not a folder \(ENOTDIR/);
   });
 
   it('never writes an entry whose file is missing', async () => {

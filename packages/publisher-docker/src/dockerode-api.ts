@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type DockerClient from 'dockerode';
 import { UserError } from '@runway/errors';
 import type { DockerApi, DockerEvent, ImageInfo, RegistryCredentials } from './docker-api';
 import { describeConnection, dockerConnectionFrom } from './docker-connection';
@@ -11,6 +11,9 @@ import { splitImageRepository } from '@runway/release-policy';
  */
 export function createDockerApi(env: NodeJS.ProcessEnv): DockerApi {
   const connection = dockerConnectionFrom(env);
+  // Loaded here, not at import: the release package imports this one, and runtime releases
+  // (which never touch Docker) should not pay for loading dockerode.
+  const Docker = require('dockerode') as typeof DockerClient;
   const docker = new Docker(connection);
   const where = describeConnection(connection);
 

@@ -26,19 +26,29 @@ export interface ReleaseInfo {
 export type ReleasePatch = Partial<{ tag: string; name: string; body: string; draft: boolean; prerelease: boolean; targetCommitish: string; makeLatest: boolean }>;
 
 /**
- * Everything the release steps do on GitHub, for one repository. Implementations throw
- * `UserError` for what the user must fix (token, permissions, missing repository, conflicting
- * asset) and `TransientError` when retries were exhausted on 5xx, rate limits, timeouts or resets.
+ * Everything the release steps do through GitHub's REST API, for one repository (tags are pushed
+ * with git, not through the API). Implementations throw `UserError` for what the user must fix
+ * (token, permissions, missing repository, conflicting asset) and `TransientError` when retries
+ * were exhausted on 5xx, rate limits, timeouts or resets.
  */
 export interface GitHubApi {
   readonly repo: { owner: string; repo: string };
   getDefaultBranch(): Promise<string>;
-  /** Finds a release by tag INCLUDING drafts (lists releases, since get-by-tag hides drafts). */
-  findReleaseByTag(tag: string): Promise<ReleaseInfo | undefined>;
-  /** Creates a release; an identical existing one (same tag, name, body, draft, prerelease) is returned as is. */
+  /** The published release of `tag` (one request; drafts are never returned), or undefined. */
+  getPublishedRelease(tag: string): Promise<ReleaseInfo | undefined>;
+  /**
+   * Every release of `tag`, drafts included (GitHub allows several drafts for one tag but only
+   * one published release), oldest first. Lists releases, since get-by-tag hides drafts.
+   */
+  listReleasesForTag(tag: string): Promise<ReleaseInfo[]>;
+  /** Creates a release and returns it; with `draft`, a new draft even when the tag has others. */
   createRelease(input: { tag: string; name: string; body: string; draft: boolean; prerelease: boolean; targetCommitish?: string }): Promise<ReleaseInfo>;
+  /**
+   * Changes a release (e.g. publishes a draft with `draft: false`).
+   * @throws ReleaseTagTakenError when publishing it would make a second published release of its tag.
+   */
   updateRelease(id: number, patch: ReleasePatch): Promise<ReleaseInfo>;
-  /** Deletes a release (not its tag); a no-op when it is already gone. Same for deleteAsset and deleteTagRef. */
+  /** Deletes a release (not its tag); a no-op when it is already gone. Same for deleteAsset. */
   deleteRelease(id: number): Promise<void>;
   /**
    * Streams the file at `asset.path` to the release. If the release already has an asset of that
@@ -49,10 +59,4 @@ export interface GitHubApi {
   deleteAsset(id: number): Promise<void>;
   /** Downloads an asset's bytes through the API (works for drafts with a token). */
   downloadAsset(asset: AssetInfo): Promise<Buffer>;
-  /** The commit a tag points at, or undefined when the tag does not exist. */
-  getTagRef(tag: string): Promise<{ sha: string } | undefined>;
-  /** Creates `refs/tags/<tag>` at `sha`; a no-op when it already points there, a `UserError` when elsewhere. */
-  createTagRef(tag: string, sha: string): Promise<void>;
-  updateTagRef(tag: string, sha: string, force: boolean): Promise<void>;
-  deleteTagRef(tag: string): Promise<void>;
 }

@@ -8,6 +8,18 @@ interface HttpishError {
   response?: { headers?: Record<string, string | undefined>; data?: { message?: string; errors?: Array<{ code?: string; field?: string; message?: string }> } };
 }
 
+/**
+ * GitHub refused to publish a release because its tag already has a published release: another
+ * run won. Callers that race on purpose (the release publisher) catch it; anywhere else it is a
+ * plain user-facing conflict.
+ */
+export class ReleaseTagTakenError extends UserError {
+  constructor(message: string, cause: unknown) {
+    super(message, { hint: 'another release of this tag was published first; published versions are immutable', cause });
+    this.name = 'ReleaseTagTakenError';
+  }
+}
+
 /** The `errors[].code` values of a 422, e.g. `already_exists`. */
 export function validationCodes(err: unknown): string[] {
   return ((err as HttpishError)?.response?.data?.errors ?? []).map((e) => e.code ?? '');

@@ -39,7 +39,8 @@ describe('createGitHubApi against the GitHub test server', () => {
   it('creates a draft, uploads, finds it by tag, publishes, downloads and deletes', async () => {
     const { s, gh } = await setup();
     expect(await gh.getDefaultBranch()).toBe('main');
-    expect(await gh.findReleaseByTag('node@1.0.0')).toBeUndefined();
+    expect(await gh.getPublishedRelease('node@1.0.0')).toBeUndefined();
+    expect(await gh.listReleasesForTag('node@1.0.0')).toEqual([]);
     const draft = await gh.createRelease(draftInput);
     expect(draft).toMatchObject({ tagName: 'node@1.0.0', name: 'node 1.0.0', body: 'notes', draft: true, prerelease: false, assets: [] });
 
@@ -48,14 +49,17 @@ describe('createGitHubApi against the GitHub test server', () => {
     expect(asset).toMatchObject({ name: 'node-1.0.0.tar.gz', size: bytes.length, digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
     // A draft has no tag yet: GitHub's browser URL says untagged-… until it is published.
     expect(asset.downloadUrl).toMatch(/\/acme\/rt\/releases\/download\/untagged-[0-9a-f]+\/node-1\.0\.0\.tar\.gz$/);
-    expect(s.state.releases[0].assets[0].contentType).toBe('application/gzip');
+    expect(s.state.findRelease(draft.id)!.assets[0].contentType).toBe('application/gzip');
 
-    const found = await gh.findReleaseByTag('node@1.0.0');
-    expect(found).toMatchObject({ id: draft.id, draft: true, assets: [asset] });
+    // A draft is listed with its assets, but is no published release. (A create retried after a
+    // lost answer on a loaded machine may have left an empty draft besides: GitHub allows it.)
+    expect((await gh.listReleasesForTag('node@1.0.0')).find((r) => r.id === draft.id)).toMatchObject({ draft: true, assets: [asset] });
+    expect(await gh.getPublishedRelease('node@1.0.0')).toBeUndefined();
     expect(await gh.downloadAsset(asset)).toEqual(bytes);
 
     const published = await gh.updateRelease(draft.id, { draft: false, makeLatest: true, body: 'final notes' });
     expect(published).toMatchObject({ draft: false, body: 'final notes' });
+    expect(await gh.getPublishedRelease('node@1.0.0')).toMatchObject({ id: draft.id, draft: false, assets: [{ id: asset.id, name: asset.name }] });
     expect(published.assets[0].downloadUrl).toBe(`${s.url}/acme/rt/releases/download/node%401.0.0/node-1.0.0.tar.gz`);
     expect(Buffer.from(await (await fetch(published.assets[0].downloadUrl)).arrayBuffer())).toEqual(bytes);
 
@@ -63,15 +67,15 @@ describe('createGitHubApi against the GitHub test server', () => {
     await gh.deleteAsset(asset.id); // already gone: a no-op
     await gh.deleteRelease(draft.id);
     await gh.deleteRelease(draft.id);
-    expect(s.state.releases).toEqual([]);
+    expect(s.state.findRelease(draft.id)).toBeUndefined();
     expect(s.violations).toEqual([]);
   });
 
-  it('finds a draft by tag beyond the first page of releases', async () => {
+  it('lists the drafts of a tag beyond the first page of releases', async () => {
     const { s, gh } = await setup();
     const target = await gh.createRelease({ ...draftInput, tag: 'old@1.0.0' });
     for (let i = 0; i < 101; i++) s.state.releases.push({ ...s.state.releases[0], id: 1000 + i, tagName: `filler@${i}`, assets: [] });
-    expect((await gh.findReleaseByTag('old@1.0.0'))?.id).toBe(target.id);
+    expect((await gh.listReleasesForTag('old@1.0.0')).map((r) => r.id)).toEqual([target.id]);
     expect(s.violations).toEqual([]);
   });
 
@@ -88,51 +92,21 @@ describe('createGitHubApi against the GitHub test server', () => {
     expect(s.violations).toEqual([]);
   });
 
-  // TODO(#8): fails against GitHub's real behaviour, which the server now has: drafts may share a
-  // tag, so a second create of a draft makes a second draft instead of answering already_exists.
-  // The adapter must identify its own draft by id (lead decision 3); remove `.fails` with that fix.
-  it.fails('treats creating an identical existing release as done and a different one as a conflict', async () => {
-    const { s, gh } = await setup();
-    const first = await gh.createRelease(draftInput);
-    expect(await gh.createRelease(draftInput)).toEqual(first);
-    await expect(gh.createRelease({ ...draftInput, body: 'other' })).rejects.toThrow(/a release for node@1\.0\.0 already exists on acme\/rt with other settings/);
-    expect(s.state.releases).toHaveLength(1);
-    expect(s.violations).toEqual([]);
-  });
-
-  it('reads, creates, moves and deletes tag refs', async () => {
-    const { s, gh } = await setup();
-    const head = (await s.git.revParse('refs/heads/main'))!;
-    expect(await gh.getTagRef('node@1.0.0')).toBeUndefined();
-    await gh.createTagRef('node@1.0.0', head);
-    expect(await gh.getTagRef('node@1.0.0')).toEqual({ sha: head });
-    await gh.createTagRef('node@1.0.0', head); // already there: done
-    const next0 = await s.git.commit({ parent: head, branch: null });
-    await expect(gh.createTagRef('node@1.0.0', next0)).rejects.toThrow(/Reference already exists/);
-    const next = await s.git.commit();
-    await gh.updateTagRef('node@1.0.0', next, false);
-    const other = await s.git.commit({ parent: null, branch: null });
-    await expect(gh.updateTagRef('node@1.0.0', other, false)).rejects.toThrow(UserError);
-    await gh.updateTagRef('node@1.0.0', other, true);
-    expect(await gh.getTagRef('node@1.0.0')).toEqual({ sha: other });
-    await gh.deleteTagRef('node@1.0.0');
-    await gh.deleteTagRef('node@1.0.0');
-    expect(await gh.getTagRef('node@1.0.0')).toBeUndefined();
-    expect(s.violations).toEqual([]);
-  });
-
   it('converges under injected 5xx, 429, 403 rate limits, timeouts and resets with zero violations', async () => {
     const { s, gh } = await setup({ retries: 6 });
     s.setFaults({ rate: 0.3, seed: 3, kinds: ['500', '502', '503', 'rate-limit-429', 'rate-limit-403', 'reset', 'timeout'] });
     const release = await gh.createRelease(draftInput);
     const bytes = Buffer.alloc(256 * 1024, 9);
     const asset = await gh.uploadAsset(release, { name: 'big.bin', path: await file(bytes, 'big.bin') });
-    await gh.createTagRef('node@1.0.0', (await s.git.revParse('refs/heads/main'))!);
     await gh.updateRelease(release.id, { draft: false });
     s.setFaults(undefined);
     expect(await gh.downloadAsset(asset)).toEqual(bytes);
-    expect(s.state.releases).toHaveLength(1);
-    expect(s.state.releases[0].assets.map((a) => a.name)).toEqual(['big.bin']);
+    // A create whose answer was lost and was retried leaves an empty draft besides (GitHub allows
+    // several drafts per tag): the release publisher only ever uses the draft whose id it got.
+    const published = s.state.releases.filter((r) => !r.draft);
+    expect(published.map((r) => r.id)).toEqual([release.id]);
+    expect(published[0].assets.map((a) => a.name)).toEqual(['big.bin']);
+    expect(s.state.releases.filter((r) => r.draft).every((r) => r.assets.length === 0)).toBe(true);
     expect(s.requests.filter((r) => r.status !== 200 && r.status !== 201 && r.status !== 302).length).toBeGreaterThan(0);
     expect(s.violations).toEqual([]);
   });

@@ -7,7 +7,7 @@ import { type Logger, redact } from '@runway/log';
 import Bottleneck from 'bottleneck';
 import type { AssetInfo, GitHubApi, ReleaseInfo, ReleasePatch } from './github-api';
 import { parseRepository } from './github-settings';
-import { statusOf, toRunwayError, validationCodes } from './map-error';
+import { ReleaseTagTakenError, statusOf, toRunwayError, validationCodes } from './map-error';
 
 /** Waits and limits; the defaults suit github.com, specs shrink them so retries take milliseconds. */
 export interface GitHubTiming {
@@ -155,56 +155,59 @@ export function createGitHubApi(opts: GitHubApiOptions): GitHubApi {
 
     getDefaultBranch: () => call('reading the repository', async () => (await octokit.rest.repos.get(repo)).data.default_branch),
 
-    findReleaseByTag: (tag) =>
-      call(`looking for the release ${tag}`, async () => {
-        for await (const page of octokit.paginate.iterator(octokit.rest.repos.listReleases, { ...repo, per_page: 100 })) {
-          const hit = (page.data as Json[]).find((r) => r.tag_name === tag);
-          if (hit) return toRelease(hit);
+    getPublishedRelease: (tag) =>
+      call(`reading the release ${tag}`, async () => {
+        try {
+          return toRelease((await octokit.rest.repos.getReleaseByTag({ ...repo, tag })).data as Json);
+        } catch (err) {
+          if (statusOf(err) === 404) return undefined;
+          throw err;
         }
-        return undefined;
       }),
 
+    listReleasesForTag: (tag) =>
+      call(`looking for releases of ${tag}`, async () => {
+        const all = await octokit.paginate(octokit.rest.repos.listReleases, { ...repo, per_page: 100 }) as Json[];
+        return all.filter((r) => r.tag_name === tag).map(toRelease).sort((a, b) => a.id - b.id);
+      }),
+
+    // Not retried into an existing release on 422: a run publishes only the draft it created
+    // itself (identified by the id returned here), never one another run is filling.
     createRelease: (input) =>
       call(`creating the release ${input.tag}`, async () => {
-        try {
-          const { data } = await octokit.rest.repos.createRelease({
-            ...repo,
-            tag_name: input.tag,
-            name: input.name,
-            body: input.body,
-            draft: input.draft,
-            prerelease: input.prerelease,
-            ...(input.targetCommitish && { target_commitish: input.targetCommitish }),
-          });
-          return toRelease(data);
-        } catch (err) {
-          // A retried create whose first attempt landed (answer lost to a timeout or reset) meets
-          // its own release: identical means done. Anything else is a real conflict.
-          if (statusOf(err) !== 422 || !validationCodes(err).includes('already_exists')) throw err;
-          const existing = await api.findReleaseByTag(input.tag);
-          const same = existing && existing.name === input.name && existing.body === input.body && existing.draft === input.draft && existing.prerelease === input.prerelease;
-          if (same) return existing;
-          throw new UserError(`a release for ${input.tag} already exists on ${ctx.repository} with other settings`, {
-            hint: 'publish or delete the existing release, or bump the version',
-            cause: err,
-          });
-        }
+        const { data } = await octokit.rest.repos.createRelease({
+          ...repo,
+          tag_name: input.tag,
+          name: input.name,
+          body: input.body,
+          draft: input.draft,
+          prerelease: input.prerelease,
+          ...(input.targetCommitish && { target_commitish: input.targetCommitish }),
+        });
+        return toRelease(data);
       }),
 
     updateRelease: (id, patch: ReleasePatch) =>
       call(`updating release ${id}`, async () => {
-        const { data } = await octokit.rest.repos.updateRelease({
-          ...repo,
-          release_id: id,
-          ...(patch.tag !== undefined && { tag_name: patch.tag }),
-          ...(patch.name !== undefined && { name: patch.name }),
-          ...(patch.body !== undefined && { body: patch.body }),
-          ...(patch.draft !== undefined && { draft: patch.draft }),
-          ...(patch.prerelease !== undefined && { prerelease: patch.prerelease }),
-          ...(patch.targetCommitish !== undefined && { target_commitish: patch.targetCommitish }),
-          ...(patch.makeLatest !== undefined && { make_latest: patch.makeLatest ? 'true' : 'false' }),
-        });
-        return toRelease(data);
+        try {
+          const { data } = await octokit.rest.repos.updateRelease({
+            ...repo,
+            release_id: id,
+            ...(patch.tag !== undefined && { tag_name: patch.tag }),
+            ...(patch.name !== undefined && { name: patch.name }),
+            ...(patch.body !== undefined && { body: patch.body }),
+            ...(patch.draft !== undefined && { draft: patch.draft }),
+            ...(patch.prerelease !== undefined && { prerelease: patch.prerelease }),
+            ...(patch.targetCommitish !== undefined && { target_commitish: patch.targetCommitish }),
+            ...(patch.makeLatest !== undefined && { make_latest: patch.makeLatest ? 'true' : 'false' }),
+          });
+          return toRelease(data);
+        } catch (err) {
+          if (statusOf(err) === 422 && validationCodes(err).includes('already_exists')) {
+            throw new ReleaseTagTakenError(`release ${id} on ${ctx.repository} cannot be published: its tag already has a published release`, err);
+          }
+          throw err;
+        }
       }),
 
     deleteRelease: (id) => unlessGone(`deleting release ${id}`, () => octokit.rest.repos.deleteRelease({ ...repo, release_id: id })),
@@ -246,34 +249,6 @@ export function createGitHubApi(opts: GitHubApiOptions): GitHubApi {
         return Buffer.from(data as unknown as ArrayBuffer);
       }),
 
-    getTagRef: (tag) =>
-      call(`reading the tag ${tag}`, async () => {
-        try {
-          const { data } = await octokit.rest.git.getRef({ ...repo, ref: `tags/${tag}` });
-          return { sha: data.object.sha };
-        } catch (err) {
-          if (statusOf(err) === 404) return undefined;
-          throw err;
-        }
-      }),
-
-    createTagRef: (tag, sha) =>
-      call(`creating the tag ${tag}`, async () => {
-        try {
-          await octokit.rest.git.createRef({ ...repo, ref: `refs/tags/${tag}`, sha });
-        } catch (err) {
-          // Same reasoning as createRelease: the tag already at `sha` is success.
-          if (statusOf(err) !== 422 || (await api.getTagRef(tag))?.sha !== sha) throw err;
-        }
-      }),
-
-    updateTagRef: (tag, sha, force) =>
-      call(`moving the tag ${tag}`, async () => {
-        await octokit.rest.git.updateRef({ ...repo, ref: `tags/${tag}`, sha, force });
-      }),
-
-    // GitHub answers 422 "Reference does not exist" for a missing ref.
-    deleteTagRef: (tag) => unlessGone(`deleting the tag ${tag}`, () => octokit.rest.git.deleteRef({ ...repo, ref: `tags/${tag}` }), [422]),
   };
   return api;
 }

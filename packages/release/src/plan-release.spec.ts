@@ -12,7 +12,8 @@ function input(overrides: Partial<PlanInput> = {}): PlanInput {
   return {
     manifest, projectRoot: 'runtimes/node-20', tag: 'node-20@1.0.0', target: 'directory',
     assets: [{ name: 'node-20-1.0.0.tar.gz', sha256: sha, size: 100 }, { name: 'node-20-1.0.0.tar.gz.sha256', sha256: other, size: 86 }],
-    state: { registry: emptyRegistry(now), registryLocation: '/r/registry.json', assets: [] },
+    state: { registry: emptyRegistry(now), registryLocation: '/r/registry.json', published: false, assets: [] },
+    commit: 'c'.repeat(40),
     downloadUrl: 'releases/download/node-20@1.0.0/node-20-1.0.0.tar.gz',
     actions: ['write x'],
     now,
@@ -38,7 +39,7 @@ describe('planRelease', () => {
 
   it('is already released when entry and files are identical', () => {
     const plan = planRelease(input({ state: {
-      registry: withEntry(`sha256:${sha}`), registryLocation: 'r',
+      registry: withEntry(`sha256:${sha}`), registryLocation: 'r', published: true,
       assets: [{ name: 'node-20-1.0.0.tar.gz', sha256: sha, size: 100 }, { name: 'node-20-1.0.0.tar.gz.sha256', sha256: other, size: 86 }],
     } }));
     expect(plan.status).toBe('already-released');
@@ -46,16 +47,16 @@ describe('planRelease', () => {
     expect(plan.actions).toEqual([]);
   });
 
-  it('keeps going when the entry exists but the GitHub release is still a draft (a crashed run)', () => {
+  it('keeps going when the entry exists but no release is published (a crash under an older order)', () => {
     const plan = planRelease(input({ target: 'github', state: {
-      registry: withEntry(`sha256:${sha}`), registryLocation: 'r', release: { draft: true },
+      registry: withEntry(`sha256:${sha}`), registryLocation: 'r', published: false,
       assets: [{ name: 'node-20-1.0.0.tar.gz', sha256: sha, size: 100 }, { name: 'node-20-1.0.0.tar.gz.sha256', sha256: other, size: 86 }],
     } }));
     expect(plan.status).toBe('release');
   });
 
   it('refuses a different checksum under a published version, naming both and the fix', () => {
-    const err = (() => { try { planRelease(input({ state: { registry: withEntry(`sha256:${other}`), registryLocation: '/r/registry.json', assets: [] } })); } catch (e) { return e; } })() as UserError;
+    const err = (() => { try { planRelease(input({ state: { registry: withEntry(`sha256:${other}`), registryLocation: '/r/registry.json', published: false, assets: [] } })); } catch (e) { return e; } })() as UserError;
     expect(err).toBeInstanceOf(UserError);
     expect(err.message).toContain(`sha256:${other}`);
     expect(err.message).toContain(`sha256:${sha}`);
@@ -69,15 +70,18 @@ describe('planRelease', () => {
     expect(plan.registryDiff).toContain(`+        "sbom_url": "${sbomUrl}"`);
     // An entry published before SBOMs: the SBOM asset is still missing, so the release goes on
     // (to upload it), but the entry is not rewritten.
-    const old = planRelease(input({ sbomUrl, state: { registry: withEntry(`sha256:${sha}`), registryLocation: 'r', assets: [] } }));
+    const old = planRelease(input({ sbomUrl, state: { registry: withEntry(`sha256:${sha}`), registryLocation: 'r', published: true, assets: [] } }));
     expect(old.status).toBe('release');
     expect(old.entry).not.toHaveProperty('sbom_url');
     expect(old.registryDiff).toBe('');
   });
 
-  it('refuses a different file under a published tag but replaces it on a draft release', () => {
+  it('refuses a different file under a published tag, before any change', () => {
     const assets = [{ name: 'node-20-1.0.0.tar.gz', sha256: other, size: 100 }];
-    expect(() => planRelease(input({ state: { registry: emptyRegistry(now), registryLocation: 'r', assets } }))).toThrow(/already released with different content/);
-    expect(planRelease(input({ state: { registry: emptyRegistry(now), registryLocation: 'r', release: { draft: true }, assets } })).status).toBe('release');
+    expect(() => planRelease(input({ state: { registry: emptyRegistry(now), registryLocation: 'r', published: true, assets } }))).toThrow(/already released with different content/);
+  });
+
+  it('names the commit the package was built from', () => {
+    expect(formatPlan(planRelease(input()))).toContain(`commit: ${'c'.repeat(40)}`);
   });
 });

@@ -21,6 +21,8 @@ export interface PlanInput {
   sbomUrl?: string;
   /** The calls or writes the target would make, from `TargetAdapter.describeActions`. */
   actions: string[];
+  /** The commit the package was built from. */
+  commit: string;
   now: Date;
 }
 
@@ -34,6 +36,8 @@ export interface ReleasePlan {
   section: RegistrySection;
   /** `release` when anything is left to do; `already-released` when every part is in place. */
   status: 'release' | 'already-released';
+  /** The commit the package was built from. */
+  commit: string;
   files: ReleaseAsset[];
   /** The entry the registry holds after this release (the existing one when already there). */
   entry: RegistryEntry;
@@ -60,11 +64,10 @@ export function planRelease(input: PlanInput): ReleasePlan {
   if (existing && existing.checksum !== checksum) {
     throw immutableVersion(input, `registry ${state.registryLocation} has ${existing.checksum}, the package built now is ${checksum}`);
   }
-  // A published (visible) release's assets are as immutable as its registry entry; a draft's are not.
-  const replaceable = state.release?.draft === true;
+  // A published release's assets are as immutable as its registry entry (drafts are not read).
   for (const asset of assets) {
     const held = state.assets.find((a) => a.name === asset.name);
-    if (held && !sameAsset(held, asset) && !replaceable) {
+    if (held && !sameAsset(held, asset)) {
       throw immutableVersion(input, `${asset.name} is already published with ${held.sha256 ? `sha256:${held.sha256}` : `${held.size} bytes`}, the one built now has sha256:${asset.sha256} (${asset.size} bytes)`);
     }
   }
@@ -85,9 +88,8 @@ export function planRelease(input: PlanInput): ReleasePlan {
     serializeRegistry(addEntry(state.registry, manifest.name, entry, now, section).registry),
     { from: 'registry.json (published)', to: 'registry.json (after release)' },
   );
-  const complete = existing !== undefined
-    && assets.every((asset) => state.assets.some((held) => held.name === asset.name && sameAsset(held, asset)))
-    && state.release?.draft !== true;
+  const complete = existing !== undefined && state.published
+    && assets.every((asset) => state.assets.some((held) => held.name === asset.name && sameAsset(held, asset)));
   return {
     version: 1,
     project: manifest.name,
@@ -95,6 +97,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
     target: input.target,
     section,
     status: complete ? 'already-released' : 'release',
+    commit: input.commit,
     files: assets.map(({ name, sha256, size }) => ({ name, sha256, size })),
     entry,
     registryDiff,
@@ -118,6 +121,7 @@ function immutableVersion(input: PlanInput, detail: string): UserError {
 export function formatPlan(plan: ReleasePlan): string {
   const lines = [
     `release ${plan.tag} → ${plan.target}${plan.status === 'already-released' ? ' (already released, nothing to do)' : ''}`,
+    `commit: ${plan.commit}`,
     'files:',
     ...plan.files.map((f) => `  ${f.name}  ${f.size} bytes  sha256:${f.sha256}`),
   ];

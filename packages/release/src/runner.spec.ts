@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { memoryLogger } from '@runway/log';
-import { pickRenderer, runSteps } from './runner';
-import { SkipStep, type ReleaseContext, type Step } from './step';
+import { memoryLogger, redactingLogger, secretsFrom } from '@runway/log';
+import { runSteps } from './runner';
+import { SkipStep, type Step, type StepContext } from './step';
 
-function context(): ReleaseContext & { logger: ReturnType<typeof memoryLogger> } {
-  return { options: {} as ReleaseContext['options'], logger: memoryLogger(), target: {} as ReleaseContext['target'], now: () => new Date(0), workDir: '/nowhere', facts: {} };
+type Ctx = StepContext & { logger: ReturnType<typeof memoryLogger> };
+
+function context(): Ctx {
+  return { logger: memoryLogger() };
 }
 
-function step(name: string, mutates: boolean, extra: Partial<Step> = {}): Step & { calls: number } {
+function step(name: string, mutates: boolean, extra: Partial<Step<Ctx>> = {}): Step<Ctx> & { calls: number } {
   const s = { name, mutates, calls: 0, async run() { s.calls++; }, ...extra };
   return s;
 }
@@ -47,9 +49,16 @@ describe('runSteps', () => {
     expect(b.calls).toBe(0);
   });
 
-  it('uses the plain renderer in CI or without a TTY', () => {
-    expect(pickRenderer({}, true)).toBe('default');
-    expect(pickRenderer({ CI: 'true' }, true)).toBe('simple');
-    expect(pickRenderer({}, false)).toBe('simple');
+  it('writes listr2\'s progress, skip and failure lines through the logger, so they pass redaction', async () => {
+    const secret = 'ghp_listrLineSecret0123456789';
+    const lines = memoryLogger();
+    const ctx = { logger: redactingLogger(lines, secretsFrom({ GITHUB_TOKEN: secret })) };
+    const skipped: Step<typeof ctx> = { name: 'looking', mutates: false, async run() { throw new SkipStep(`found ${secret} already`); } };
+    const failing: Step<typeof ctx> = { name: 'pushing', mutates: true, async run() { throw new Error(`push to https://x:${secret}@example.com failed`); } };
+    await expect(runSteps([skipped, failing], ctx, { dryRun: false, renderer: 'simple' })).rejects.toThrow(secret);
+    const out = lines.lines.join('\n');
+    expect(out).toMatch(/looking \[SKIPPED: found \*\*\* already\]/);
+    expect(out).toMatch(/pushing \[FAILED: push to https:\/\/x:\*\*\*@example\.com failed\]/);
+    expect(out).not.toContain(secret);
   });
 });

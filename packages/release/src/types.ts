@@ -1,6 +1,7 @@
 import type { Logger } from '@runway/log';
 import type { RegistryEntry } from '@runway/registry';
 import type { GitHubApi } from '@runway/publisher-github';
+import type { Renderer } from './runner';
 
 /** Where a release goes: a static directory registry (the default) or a GitHub repository. */
 export type ReleaseTarget =
@@ -12,6 +13,17 @@ export type ReleaseTarget =
     baseUrl?: string;
   }
   | { kind: 'github'; token: string; repository: string; apiUrl: string; serverUrl: string };
+
+/**
+ * The commit a release is built from (decision: never the working tree). `commit` is packed and
+ * tagged; `pushed` is the commit that must be on the remote before anything is published: the
+ * same commit, or, for the release commit of a bulk `vX.Y.Z` release (made by Runway, reachable
+ * only through its tags), the tagged commit it is a child of.
+ */
+export interface ReleaseSource {
+  commit: string;
+  pushed: string;
+}
 
 /** Everything `releaseProject` needs; adapters (GitHub, clock) are injectable for tests. */
 export interface ReleaseOptions {
@@ -25,7 +37,12 @@ export interface ReleaseOptions {
   logger: Logger;
   /** `GITHUB_REF` of the triggering event; a `refs/tags/...` ref is checked against the manifest. */
   ref?: string;
-  renderer?: 'default' | 'simple' | 'silent';
+  /**
+   * The commit to release, already checked by the caller (a batch checks the working tree once).
+   * Default: `HEAD`, after refusing a dirty working tree (a dry run only warns).
+   */
+  source?: ReleaseSource;
+  renderer?: Renderer;
   /** Injected GitHub adapter (tests); built from `target` otherwise. */
   github?: GitHubApi;
   now?: () => Date;
@@ -44,6 +61,8 @@ export interface ReleaseOutcome {
   tag: string;
   status: 'released' | 'already-released' | 'skipped' | 'planned';
   reason?: string;
+  /** The commit the package was built from. */
+  commit?: string;
   entry?: RegistryEntry;
   assets: ReleaseAsset[];
 }

@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { buildPackage, formatChecksumLine, parseSourceDateEpoch } from '@runway/pack';
 import { sbomFileName, sbomFor, serializeSbom } from '@runway/sbom';
-import type { LocalAsset, Step } from '../step';
+import type { Step } from '../step';
+import type { LocalAsset, ReleaseContext } from '../release-context';
 
 /** An asset written from `content`: hashed from memory, not read back (publishing re-hashes every copy). */
 function describe(path: string, content: string): LocalAsset {
@@ -11,16 +12,15 @@ function describe(path: string, content: string): LocalAsset {
 }
 
 /**
- * Packs the project into the run's scratch directory, always. A package found in `dist/` cannot
- * be trusted to match the sources: a tarball of the same version built from other content (a bulk
- * release that rewrote versions, a checkout switch) would be published as current. Packing is
- * deterministic, so the result is byte-identical to an up-to-date `build` target output, and the
- * release never writes into `dist/runtimes` or `dist/payloads`.
+ * Packs the project as it is in the release commit into the run's scratch directory, always.
+ * Never the working tree, and never a package found in `dist/`: a tarball of the same version
+ * built from other content would be published as current. Packing is deterministic, so the result
+ * is byte-identical to the `build` target's output for that commit.
  *
  * The CycloneDX SBOM is written next to it from the files hashed while packing. It is a pure
  * function of the package (its manifest is inside), so it is as reproducible as the tarball.
  */
-export const buildStep: Step = {
+export const buildStep: Step<ReleaseContext> = {
   name: 'building package',
   mutates: false,
   skip: (ctx) => ctx.facts.notConcerned,
@@ -30,8 +30,7 @@ export const buildStep: Step = {
     const { workspaceRoot, projectRoot, env } = ctx.options;
     const built = await buildPackage({
       projectDir: join(workspaceRoot, projectRoot), name, version, outDir: ctx.workDir, sourceDateEpoch: env.SOURCE_DATE_EPOCH, hashFiles: true,
-      // TODO(#8): the release engineer switches this to `{ commit }` (the release commit).
-      source: 'working-tree',
+      source: { commit: ctx.facts.source!.commit },
     });
     const sbomPath = join(ctx.workDir, sbomFileName(name, version));
     const sbom = sbomFor({

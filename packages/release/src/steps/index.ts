@@ -1,21 +1,36 @@
+import type { ReleaseContext } from '../release-context';
 import type { Step } from '../step';
 import { buildStep } from './build';
-import { finalizeStep } from './finalize';
+import { checkPackageStep } from './check-package';
 import { planStep } from './plan';
 import { publishAssetsStep } from './publish-assets';
+import { sourceStep } from './source';
+import { tagStep } from './tag';
 import { updateRegistryStep } from './update-registry';
 import { validateStep } from './validate';
 import { verifyStep } from './verify';
 
-export { buildStep, finalizeStep, planStep, publishAssetsStep, updateRegistryStep, validateStep, verifyStep };
+export { buildStep, checkPackageStep, planStep, publishAssetsStep, sourceStep, tagStep, updateRegistryStep, validateStep, verifyStep };
 
-/** The release of one runtime, in order. Only the three publishing steps mutate anything. */
-export const releaseSteps: readonly Step[] = [
-  validateStep,       // manifest rules + the triggering tag must name the manifest version (read-only)
-  buildStep,          // pack <name>-<version>.tar.gz (+ .sha256, + .cdx.json SBOM) fresh into the run's scratch dir (deterministic)
-  planStep,           // read the target (registry, existing assets/release), refuse changed content, log the plan
-  publishAssetsStep,  // mutates: files under releases/download/<tag>/ or assets of a DRAFT GitHub release
-  updateRegistryStep, // mutates: add the entry to registry.json (directory: locked write; GitHub: commit + push, retried)
-  finalizeStep,       // mutates: GitHub only, draft → published, once the registry has the entry
-  verifyStep,         // download from the published URL, check sha256 + size, unpack with the safe extractor; check the SBOM names the package
+/**
+ * The read-only part of a release: after it, every check that can fail has run and nothing has
+ * changed. The umbrella runs it for every project before publishing any.
+ */
+export const preflightSteps: readonly Step<ReleaseContext>[] = [
+  sourceStep,         // the commit released: HEAD of a clean tree (a dirty tree is refused; a dry run warns), or the caller's
+  validateStep,       // manifest rules and required files as committed; a triggering tag must name the manifest version
+  buildStep,          // pack <name>-<version>.tar.gz (+ .sha256, + .cdx.json SBOM) from the commit into the run's scratch dir
+  checkPackageStep,   // unpack the fresh package with the client's safe extractor (sha256 and size checked too)
+  planStep,           // read the target; refuse changed content, a tag at another commit, an unpushed commit; log the plan
 ];
+
+/** The publishing part, in the order that keeps the registry's promise (see the README). */
+export const publishSteps: readonly Step<ReleaseContext>[] = [
+  tagStep,            // mutates: <name>@<version> → the built commit (GitHub: pushed to origin; directory: local tag)
+  publishAssetsStep,  // mutates: this run's draft filled then published (GitHub) / staged folder renamed into place (directory)
+  verifyStep,         // the public download URL serves exactly the package (unpacked again) and its SBOM
+  updateRegistryStep, // mutates: add the entry to registry.json, last (GitHub: commit + push, retried on a moved branch)
+];
+
+/** The release of one runtime or payload, in order. */
+export const releaseSteps: readonly Step<ReleaseContext>[] = [...preflightSteps, ...publishSteps];

@@ -1,8 +1,13 @@
+import type { ReleaseContext } from '../release-context';
 import { SkipStep, type Step } from '../step';
 import { nothingToDo } from './publish-assets';
 
-/** Adds the entry to registry.json, only after the assets are in place (never points at a missing file). */
-export const updateRegistryStep: Step = {
+/**
+ * Adds the entry to registry.json, last: only after the published download was verified to serve
+ * exactly the package, so the registry never lists a version a client cannot install. The entry
+ * is therefore also the durable record that the download was verified.
+ */
+export const updateRegistryStep: Step<ReleaseContext> = {
   name: 'updating registry',
   mutates: true,
   skip: nothingToDo,

@@ -6,8 +6,8 @@ import type { TargetAdapter } from './target-adapter';
 
 /** The adapter for `options.target`; the GitHub API client is injected in tests. */
 export function createTargetAdapter(options: ReleaseOptions, now: () => Date): TargetAdapter {
-  const { target } = options;
-  if (target.kind === 'directory') return directoryTarget(target.dir, target.baseUrl, now);
-  const api = options.github ?? createGitHubApi({ token: target.token, repository: target.repository, apiUrl: target.apiUrl });
-  return githubTarget({ api, serverUrl: target.serverUrl, repository: target.repository, workspaceRoot: options.workspaceRoot, now });
+  const { target, workspaceRoot } = options;
+  if (target.kind === 'directory') return directoryTarget({ dir: target.dir, baseUrl: target.baseUrl, workspaceRoot, now });
+  const api = options.github ?? createGitHubApi({ token: target.token, repository: target.repository, apiUrl: target.apiUrl, logger: options.logger });
+  return githubTarget({ api, serverUrl: target.serverUrl, repository: target.repository, workspaceRoot, now });
 }

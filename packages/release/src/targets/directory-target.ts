@@ -1,39 +1,92 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { addToDirectoryRegistry, listStoredFiles, publishFiles, releasePath } from '@runway/publisher-directory';
+import { UserError } from '@runway/errors';
+import { createLocalTag, hasRemote, localTagCommit, remoteRefsContaining } from '@runway/git';
+import { addToDirectoryRegistry, hasReleaseFolder, listStoredFiles, publishFiles, readDirectoryRegistry, releasePath } from '@runway/publisher-directory';
 import { projectReleaseTag } from '@runway/release-policy';
 import { resolveDownloadUrl } from '@runway/safe-archive';
 import { sameAsset } from '../plan-release';
-import type { LocalAsset } from '../step';
-import { readRegistrySnapshot } from './registry-snapshot';
 import type { TargetAdapter, TargetState } from './target-adapter';
+
+/** The file next to a directory release's assets that records the commit they were built from. */
+export const RELEASE_RECORD = 'release.json';
+const REMOTE = 'origin';
+
+export interface DirectoryTargetOptions {
+  /** The registry directory. */
+  dir: string;
+  /** Absolute base URL for `download_url`; relative URLs without it. */
+  baseUrl?: string;
+  /** The git checkout released from: the tag is created there. */
+  workspaceRoot: string;
+  now: () => Date;
+}
 
 /**
  * The static directory registry: `<dir>/registry.json` plus `<dir>/releases/download/<tag>/<file>`.
  * `download_url` is `<baseUrl>/releases/download/<tag>/<file>`, or relative without a base URL.
+ *
+ * How a directory release is tied to its commit (a directory has no tags of its own): the commit
+ * must be on the remote when the clone has an `origin` (checked offline against the
+ * remote-tracking refs: "push it first" otherwise; with no remote at all, a one-line notice), the
+ * clone gets a local tag `<name>@<version>` at it, and `release.json` in the tag's folder records
+ * it for whoever hosts the folder.
  */
-export function directoryTarget(dir: string, baseUrl: string | undefined, now: () => Date): TargetAdapter {
+export function directoryTarget(options: DirectoryTargetOptions): TargetAdapter {
+  const { dir, baseUrl, workspaceRoot, now } = options;
   const registryPath = join(dir, 'registry.json');
   return {
     kind: 'directory',
     async inspect(tag, assetNames): Promise<TargetState> {
-      const [registry, assets] = await Promise.all([readRegistrySnapshot(dir, now()), listStoredFiles(dir, tag, assetNames)]);
-      return { registry, registryLocation: registryPath, assets };
+      const [registry, assets] = await Promise.all([readDirectoryRegistry(dir, now()), listStoredFiles(dir, tag, assetNames)]);
+      const published = assets.length > 0 || (await hasReleaseFolder(dir, tag));
+      return { registry, registryLocation: registryPath, published, assets };
+    },
+    async checkSource(tag, source, logger) {
+      const tagged = await localTagCommit(workspaceRoot, tag);
+      if (tagged !== undefined && tagged !== source.commit) throw tagElsewhere(tag, tagged, source.commit, 'in this clone');
+      const remote = await remoteState(workspaceRoot, source.pushed);
+      if (remote === 'no-remote') {
+        logger.info(`no "${REMOTE}" remote: ${tag} is tied to commit ${source.commit.slice(0, 12)} by a local tag only`);
+        return;
+      }
+      if (remote === 'not-pushed') {
+        throw new UserError(`commit ${source.pushed.slice(0, 12)} is not on ${REMOTE} (no remote-tracking branch contains it), so ${tag} would be tied to a commit nobody else has`, {
+          hint: `push it first (git push ${REMOTE} HEAD), then release again; if it is pushed already, run "git fetch ${REMOTE}" so this clone knows`,
+        });
+      }
     },
     downloadUrl: (tag, fileName) => (baseUrl ? `${baseUrl}/${releasePath(tag, fileName)}` : releasePath(tag, fileName)),
-    describeActions({ tag, section, name, version, assets, state }) {
-      const actions = assets.map((asset: LocalAsset) => {
-        const target = join(dir, releasePath(tag, asset.name));
-        const held = state.assets.find((a) => a.name === asset.name);
-        return held && sameAsset(held, asset) ? `keep ${target} (identical)` : `write ${target} (${asset.size} bytes)`;
-      });
-      if (!state.registry[section]?.[name]?.[version]) actions.push(`add ${name} ${version} to ${section} in ${registryPath}`);
+    describeActions({ tag, source, section, name, version, assets, state }) {
+      const folder = join(dir, releasePath(tag));
+      const actions = state.published ? [] : [`tag ${source.commit.slice(0, 12)} as ${tag} in this clone`];
+      if (!state.published) actions.push(`write ${assets.map((a) => a.name).join(', ')} and ${RELEASE_RECORD} into a staging folder, rename it to ${folder}`);
+      else {
+        for (const asset of assets) {
+          const held = state.assets.find((a) => a.name === asset.name);
+          actions.push(held && sameAsset(held, asset) ? `keep ${join(folder, asset.name)} (identical)` : `write ${join(folder, asset.name)} (${asset.size} bytes)`);
+        }
+      }
+      if (!state.registry[section]?.[name]?.[version]) actions.push(`verify the files, then add ${name} ${version} to ${section} in ${registryPath}`);
       return actions;
     },
-    async publishAssets(tag, assets, logger) {
-      for (const { name, outcome } of await publishFiles(dir, tag, assets)) {
-        logger.info(`${outcome === 'copied' ? 'wrote' : 'kept identical'} ${join(dir, releasePath(tag, name))}`);
+    async tagCommit(tag, source, logger) {
+      const made = await createLocalTag(workspaceRoot, tag, source.commit);
+      if (made === 'created') {
+        logger.info(`tagged ${source.commit.slice(0, 12)} as ${tag}`);
+        return 'created';
       }
+      if (made.existing !== source.commit) throw tagElsewhere(tag, made.existing, source.commit, 'in this clone');
+      return 'unchanged';
+    },
+    async publishAssets(tag, source, assets, logger) {
+      const record = `${JSON.stringify({ version: 1, kind: 'runway-release', tag, commit: source.commit }, null, 2)}\n`;
+      const outcome = await publishFiles(dir, tag, assets, { record: { name: RELEASE_RECORD, content: record } });
+      const folder = join(dir, releasePath(tag));
+      if (outcome === 'published') logger.info(`published ${folder} (${assets.map((a) => a.name).join(', ')}, ${RELEASE_RECORD})`);
+      else if (outcome === 'completed') logger.info(`added the missing files to ${folder}`);
+      else logger.info(`${folder} already holds these files`);
+      return outcome === 'replaced' ? 'published' : outcome;
     },
     async updateRegistry(section, name, entry, logger) {
       const tag = projectReleaseTag(name, entry.version);
@@ -46,4 +99,30 @@ export function directoryTarget(dir: string, baseUrl: string | undefined, now: (
     // Relative URLs are relative to the registry file, as a web server hosting `dir` would serve them.
     resolveDownload: (url) => resolveDownloadUrl(url, pathToFileURL(registryPath).href, registryPath),
   };
+}
+
+/** Answers of `remoteState` per clone and commit: a bulk release asks once, not per project. */
+const remoteStates = new Map<string, Promise<'no-remote' | 'pushed' | 'not-pushed'>>();
+
+/** Whether the clone has an `origin` and, offline, whether a remote-tracking branch contains `commit`. */
+function remoteState(workspaceRoot: string, commit: string): Promise<'no-remote' | 'pushed' | 'not-pushed'> {
+  const key = `${workspaceRoot}\0${commit}`;
+  let state = remoteStates.get(key);
+  if (!state) {
+    state = (async () => {
+      if (!(await hasRemote(workspaceRoot, REMOTE))) return 'no-remote';
+      return (await remoteRefsContaining(workspaceRoot, REMOTE, commit)).length > 0 ? 'pushed' : 'not-pushed';
+    })();
+    remoteStates.set(key, state);
+    // Only the answers that cannot change during a run are kept: the user may push meanwhile.
+    state.then((s) => { if (s === 'not-pushed') remoteStates.delete(key); }, () => remoteStates.delete(key));
+  }
+  return state;
+}
+
+/** The tag exists at another commit: the release would not be the commit it names. */
+export function tagElsewhere(tag: string, tagged: string, commit: string, where: string): UserError {
+  return new UserError(`tag ${tag} already exists ${where} at commit ${tagged.slice(0, 12)}, but this release is built from ${commit.slice(0, 12)}`, {
+    hint: `a release tag names the commit it was built from: release from ${tagged.slice(0, 12)} (git checkout ${tag}), or bump the version for the new commit`,
+  });
 }

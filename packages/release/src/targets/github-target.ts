@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
-import { UserError } from '@runway/errors';
-import { commitFile, fetchBranchTip, pushCommit, readFileAt, type GitIdentity } from '@runway/git';
-import type { Logger } from '@runway/log';
-import type { AssetInfo, GitHubApi, ReleaseInfo } from '@runway/publisher-github';
+import { TransientError, UserError, withRetry } from '@runway/errors';
+import { commitFiles, fetchBranchTip, hasRemote, mapGitFailure, pushCommit, pushTagAt, readFileAt, remoteTagCommit, type GitIdentity } from '@runway/git';
+import { assetSha256, publishRelease, type GitHubApi, type ReleaseInfo } from '@runway/publisher-github';
 import { addEntry, emptyRegistry, parseRegistry, registryForUpdate, serializeRegistry, type Registry, type RegistryEntry } from '@runway/registry';
 import { projectReleaseTag } from '@runway/release-policy';
 import { sameAsset } from '../plan-release';
-import type { LocalAsset } from '../step';
+import type { LocalAsset } from '../release-context';
+import { tagElsewhere } from './directory-target';
 import type { ExistingAsset, TargetAdapter, TargetState } from './target-adapter';
 
 /** How many times the registry commit is rebuilt on a moved branch before giving up. */
@@ -19,7 +18,7 @@ export interface GitHubTargetOptions {
   serverUrl: string;
   /** `owner/repo`. */
   repository: string;
-  /** The git checkout whose `origin` is the repository: the registry commit is pushed from here. */
+  /** The git checkout whose `origin` is the repository: tags and the registry commit are pushed from here. */
   workspaceRoot: string;
   now: () => Date;
   remote?: string;
@@ -28,16 +27,13 @@ export interface GitHubTargetOptions {
 
 const DEFAULT_IDENTITY: GitIdentity = { name: 'runway-release', email: 'runway-release@users.noreply.github.com' };
 
-/** The sha256 of an asset: from GitHub's `digest` when it reports one, else by downloading it. */
-async function assetSha256(api: GitHubApi, asset: AssetInfo): Promise<string> {
-  if (asset.digest?.startsWith('sha256:')) return asset.digest.slice('sha256:'.length);
-  return createHash('sha256').update(await api.downloadAsset(asset)).digest('hex');
-}
-
 /**
- * The GitHub target: assets on a release for the tag, the registry in the repository's root
- * `registry.json` on the default branch. Order keeps the invariants: the release stays a draft
- * (invisible) until the registry commit that points at its assets has been pushed.
+ * The GitHub target: the release tag pushed to the built commit, the assets on a release of that
+ * tag, the registry in the repository's root `registry.json` on the default branch. The order of
+ * the steps keeps the invariants (see the README): the tag names the built commit before any
+ * release exists; a release is published only complete; the registry entry is written only after
+ * the published download was verified, so it never points at something that does not serve
+ * exactly that package.
  */
 export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
   const { api, workspaceRoot, now } = options;
@@ -48,16 +44,16 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
   const location = (b: string) => `${options.repository}@${b}:${REGISTRY_FILE}`;
 
   /** The registry at the branch tip (fetched now), and that tip. Refuses one with invalid entries, which a rewrite would drop. */
-  async function readPublishedRegistry(): Promise<{ tip: string; registry: Registry; text?: string }> {
+  async function readPublishedRegistry(): Promise<{ tip: string; registry: Registry }> {
     const b = await branch();
-    const tip = await fetchBranchTip(workspaceRoot, remote, b);
+    const tip = await fetchBranchTip(workspaceRoot, remote, b).catch((err) => { throw mapGitFailure(err, workspaceRoot, ['fetch', remote]); });
     if (!tip) {
       throw new UserError(`the default branch "${b}" of ${options.repository} does not exist on ${remote}`, {
         hint: 'push the default branch first; the registry lives in its root registry.json',
       });
     }
-    const text = await readFileAt(workspaceRoot, tip, REGISTRY_FILE);
-    return { tip, text, registry: text === undefined ? emptyRegistry(now()) : registryForUpdate(parseRegistry(text, location(b)), location(b)) };
+    const text = await readFileAt(workspaceRoot, tip, REGISTRY_FILE).catch((err) => { throw mapGitFailure(err, workspaceRoot, ['cat-file', REGISTRY_FILE]); });
+    return { tip, registry: text === undefined ? emptyRegistry(now()) : registryForUpdate(parseRegistry(text, location(b)), location(b)) };
   }
 
   async function existingAssets(release: ReleaseInfo | undefined, names: string[]): Promise<ExistingAsset[]> {
@@ -68,110 +64,121 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
   return {
     kind: 'github',
     async inspect(tag, assetNames): Promise<TargetState> {
-      const [{ registry }, release] = await Promise.all([readPublishedRegistry(), api.findReleaseByTag(tag)]);
-      return {
-        registry,
-        registryLocation: location(await branch()),
-        ...(release ? { release: { draft: release.draft } } : {}),
-        assets: await existingAssets(release, assetNames),
-      };
+      await requireRemote(workspaceRoot, remote, options.repository, options.serverUrl);
+      const [{ registry }, release] = await Promise.all([readPublishedRegistry(), api.getPublishedRelease(tag)]);
+      return { registry, registryLocation: location(await branch()), published: release !== undefined, assets: await existingAssets(release, assetNames) };
+    },
+    async checkSource(tag, source) {
+      const tagged = await remoteTagCommit(workspaceRoot, remote, tag);
+      if (tagged !== undefined && tagged !== source.commit) throw tagElsewhere(tag, tagged, source.commit, `on ${remote}`);
     },
     downloadUrl: (tag, fileName) =>
       `${options.serverUrl}/${options.repository}/releases/download/${encodeURIComponent(tag)}/${encodeURIComponent(fileName)}`,
-    describeActions({ tag, section, name, version, assets, state }) {
-      const actions = [state.release ? `reuse ${state.release.draft ? 'draft ' : ''}release ${tag}` : `create draft release ${tag}`];
+    describeActions({ tag, source, section, name, version, assets, state }) {
+      const actions: string[] = [];
+      if (!state.published) {
+        actions.push(`push tag ${tag} → ${source.commit.slice(0, 12)} to ${remote}`);
+        actions.push(`create this run's draft release ${tag} (target_commitish ${source.commit.slice(0, 12)})`);
+      }
       for (const asset of assets) {
         const held = state.assets.find((a) => a.name === asset.name);
         if (held && sameAsset(held, asset)) actions.push(`keep asset ${asset.name} (identical)`);
-        else actions.push(`${held ? 'replace' : 'upload'} asset ${asset.name} (${asset.size} bytes, sha256:${asset.sha256})`);
+        else actions.push(`upload asset ${asset.name} (${asset.size} bytes, sha256:${asset.sha256})`);
       }
-      if (!state.registry[section]?.[name]?.[version]) actions.push(`commit ${REGISTRY_FILE} (add ${name} ${version} to ${section}) and push to ${state.registryLocation.split('@').pop()!.split(':')[0]}`);
-      if (state.release?.draft !== false) actions.push(`publish release ${tag} (draft → false)`);
+      if (!state.published) actions.push(`publish release ${tag} (draft → false; refused if another release of ${tag} was published first)`);
+      if (!state.registry[section]?.[name]?.[version]) {
+        actions.push(`download ${assets[0].name} from its public URL and check sha256 and size`);
+        actions.push(`commit ${REGISTRY_FILE} (add ${name} ${version} to ${section}) and push to ${state.registryLocation.split('@').pop()!.split(':')[0]}`);
+      }
       return actions;
     },
-    async publishAssets(tag, assets, logger) {
-      const release = (await api.findReleaseByTag(tag))
-        ?? await api.createRelease({ tag, name: tag, body: releaseNotes(tag, assets), draft: true, prerelease: false });
-      for (const asset of assets) await putAsset(api, release, asset, logger);
+    async tagCommit(tag, source, logger) {
+      const pushed = await pushTagAt(workspaceRoot, remote, tag, source.commit);
+      if (pushed === 'pushed') {
+        logger.info(`pushed tag ${tag} → ${source.commit.slice(0, 12)} to ${remote}`);
+        return 'created';
+      }
+      if (pushed.existing !== source.commit) throw tagElsewhere(tag, pushed.existing, source.commit, `on ${remote}`);
+      return 'unchanged';
+    },
+    async publishAssets(tag, source, assets, logger) {
+      const outcome = await publishRelease(api, {
+        tag, commit: source.commit, name: tag, body: releaseNotes(tag, source.commit, assets), prerelease: false,
+        assets: assets.map((a) => ({ ...a, contentType: a.name.endsWith('.tar.gz') ? 'application/gzip' : a.name.endsWith('.json') ? 'application/json' : 'text/plain' })),
+      }, logger);
+      return outcome.status;
     },
     async updateRegistry(section, name, entry, logger) {
       const tag = projectReleaseTag(name, entry.version);
       await assertAssetsBehindEntry(api, tag, entry);
       const b = await branch();
-      for (let attempt = 1; attempt <= REGISTRY_PUSH_ATTEMPTS; attempt++) {
+      // A branch that moved between our read and our push is a transient conflict: read again,
+      // re-apply the entry on the new tip, push again.
+      return withRetry(async (attempt) => {
         const { tip, registry } = await readPublishedRegistry();
         const result = addEntry(registry, name, entry, now(), section);
         if (result.outcome === 'unchanged') return 'unchanged';
-        const commit = await commitFile(workspaceRoot, {
-          parent: tip, path: REGISTRY_FILE, content: serializeRegistry(result.registry), message: `registry: add ${tag}`, identity,
+        const commit = await commitFiles(workspaceRoot, {
+          parent: tip, files: [{ path: REGISTRY_FILE, content: serializeRegistry(result.registry) }], message: `registry: add ${tag}`, identity,
         });
-        if (await pushCommit(workspaceRoot, remote, commit, b) === 'pushed') {
-          logger.info(`pushed ${REGISTRY_FILE} with ${tag} to ${b} (${commit.slice(0, 7)})`);
-          return 'added';
-        }
-        logger.info(`${b} moved while adding ${tag}; re-applying the entry on the new tip (attempt ${attempt + 1})`);
-        await new Promise((r) => setTimeout(r, 50 + Math.random() * 100 * attempt));
-      }
-      throw new UserError(`could not push ${REGISTRY_FILE} to ${b}: the branch kept moving (${REGISTRY_PUSH_ATTEMPTS} attempts)`, {
-        hint: 're-run the release: every step is idempotent',
+        if (await pushCommit(workspaceRoot, remote, commit, b) === 'rejected') throw new TransientError(`${b} moved while adding ${tag} (attempt ${attempt})`);
+        logger.info(`pushed ${REGISTRY_FILE} with ${tag} to ${b} (${commit.slice(0, 7)})`);
+        return 'added';
+      }, {
+        attempts: REGISTRY_PUSH_ATTEMPTS,
+        baseDelayMs: 50,
+        sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 2_000) * (0.5 + Math.random()))),
+        onRetry: (err) => logger.info(`${err.message}; re-applying the entry on the new tip`),
+      }).catch((err) => {
+        if (!(err instanceof TransientError)) throw err;
+        throw new UserError(`could not push ${REGISTRY_FILE} to ${b}: the branch kept moving (${REGISTRY_PUSH_ATTEMPTS} attempts)`, {
+          hint: 're-run the release: every step is idempotent', cause: err,
+        });
       });
-    },
-    async finalize(tag, logger) {
-      const release = await api.findReleaseByTag(tag);
-      if (!release) throw new UserError(`release ${tag} disappeared before it was published`, { hint: 're-run the release to recreate it' });
-      if (!release.draft) return 'unchanged';
-      await api.updateRelease(release.id, { draft: false });
-      logger.info(`published release ${tag}`);
-      return 'published';
     },
     resolveDownload: (url) => url,
   };
 }
 
-/** Uploads one asset to the release; keeps an identical one, replaces a different one only on a draft. */
-async function putAsset(api: GitHubApi, release: ReleaseInfo, asset: LocalAsset, logger: Logger): Promise<void> {
-  const held = release.assets.find((a) => a.name === asset.name);
-  if (held) {
-    if (sameAsset({ size: held.size, sha256: await assetSha256(api, held) }, asset)) {
-      logger.info(`kept identical asset ${asset.name}`);
-      return;
-    }
-    if (!release.draft) {
-      throw new UserError(`release ${release.tagName} is published and its ${asset.name} differs from the one built now (sha256:${asset.sha256})`, {
-        hint: 'published versions are immutable: bump the version in the manifest and release again',
-      });
-    }
-    await api.deleteAsset(held.id);
-  }
-  await api.uploadAsset(release, { name: asset.name, path: asset.path });
-  logger.info(`uploaded ${asset.name} to release ${release.tagName}`);
+/**
+ * The GitHub target needs a git remote for the repository: release tags and the registry commit
+ * are pushed through it, and the registry is read from it.
+ * @throws UserError naming the remote and how to add it.
+ */
+export async function requireRemote(workspaceRoot: string, remote: string, repository: string, serverUrl: string): Promise<void> {
+  if (await hasRemote(workspaceRoot, remote)) return;
+  throw new UserError(`the GitHub target needs a git remote "${remote}" for ${repository} in ${workspaceRoot}: release tags and registry.json are pushed through it`, {
+    hint: `git remote add ${remote} ${serverUrl}/${repository}.git (or unset GITHUB_REPOSITORY to release into the directory registry)`,
+  });
 }
 
 /**
- * The registry must never point at a missing or different asset: check the release before the push.
- * The package is checked by checksum and size; the SBOM (no checksum in the entry) by presence.
+ * The registry must never point at a missing or different asset: check the published release
+ * right before the push. The package by checksum and size, the SBOM (no checksum in the entry) by
+ * presence. Transient API failures are retried here: giving up would leave the release without
+ * its entry until a re-run.
  */
 async function assertAssetsBehindEntry(api: GitHubApi, tag: string, entry: RegistryEntry): Promise<void> {
-  const release = await api.findReleaseByTag(tag);
+  const release = await withRetry(() => api.getPublishedRelease(tag), { baseDelayMs: 200 });
   const held = (url: string) => {
     const fileName = decodeURIComponent(url.split('/').pop()!);
     return { fileName, asset: release?.assets.find((a) => a.name === fileName) };
   };
   const pkg = held(entry.download_url);
   if (!pkg.asset || pkg.asset.size !== entry.size || `sha256:${await assetSha256(api, pkg.asset)}` !== entry.checksum) {
-    throw new UserError(`release ${tag} does not hold ${pkg.fileName} as ${entry.checksum}; the registry entry is not written`, {
-      hint: 're-run the release: it uploads the missing asset first',
+    throw new UserError(`the published release ${tag} does not hold ${pkg.fileName} as ${entry.checksum}; the registry entry is not written`, {
+      hint: 're-run the release: it publishes the release first',
     });
   }
   const sbom = entry.sbom_url === undefined ? undefined : held(entry.sbom_url);
   if (sbom && !sbom.asset) {
-    throw new UserError(`release ${tag} does not hold the SBOM ${sbom.fileName}; the registry entry is not written`, {
+    throw new UserError(`the published release ${tag} does not hold the SBOM ${sbom.fileName}; the registry entry is not written`, {
       hint: 're-run the release: it uploads the missing asset first',
     });
   }
 }
 
 /** Pure: the body of a runtime or payload release. */
-function releaseNotes(tag: string, assets: LocalAsset[]): string {
-  return [`Release ${tag}.`, '', ...assets.map((a) => `- \`${a.name}\` (${a.size} bytes) sha256:${a.sha256}`), ''].join('\n');
+function releaseNotes(tag: string, commit: string, assets: LocalAsset[]): string {
+  return [`Release ${tag}, built from commit ${commit}.`, '', ...assets.map((a) => `- \`${a.name}\` (${a.size} bytes) sha256:${a.sha256}`), ''].join('\n');
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@runway/log';
 import type { Registry, RegistryEntry, RegistrySection } from '@runway/registry';
-import type { LocalAsset } from '../step';
+import type { LocalAsset } from '../release-context';
+import type { ReleaseSource } from '../types';
 
 /** An asset as the target holds it now; `sha256` is known when the target reports or we hashed it. */
 export interface ExistingAsset {
@@ -15,9 +16,12 @@ export interface TargetState {
   registry: Registry;
   /** Where that registry lives, for messages: a path or `owner/repo@branch:registry.json`. */
   registryLocation: string;
-  /** GitHub only: the release for the tag, if any. The directory target has no release object. */
-  release?: { draft: boolean };
-  /** Assets already stored under the tag. */
+  /**
+   * Whether the tag's release is published: a GitHub release that is no draft, or the tag's
+   * folder in a directory registry (it appears in one rename, complete). Drafts never count.
+   */
+  published: boolean;
+  /** Assets of the published release (empty when there is none). */
   assets: ExistingAsset[];
 }
 
@@ -28,18 +32,23 @@ export interface TargetState {
  */
 export interface TargetAdapter {
   readonly kind: 'directory' | 'github';
-  /** Read-only: the current registry and what already exists under `tag`. */
+  /** Read-only: the current registry and what is already published under `tag`. */
   inspect(tag: string, assetNames: string[]): Promise<TargetState>;
+  /**
+   * Read-only, before anything changes: refuses (UserError) a release that cannot be tied to
+   * `source`: the tag exists at another commit, or the commit is not on the remote.
+   */
+  checkSource(tag: string, source: ReleaseSource, logger: Logger): Promise<void>;
   /** The `download_url` a registry entry gets for `fileName` released under `tag`. */
   downloadUrl(tag: string, fileName: string): string;
-  /** Human-readable list of the writes/calls `publishAssets` + `updateRegistry` + `finalize` would make. */
-  describeActions(input: { tag: string; section: RegistrySection; name: string; version: string; assets: LocalAsset[]; state: TargetState }): string[];
-  /** Stores the assets under `tag` (a draft release on GitHub); identical existing ones are kept. */
-  publishAssets(tag: string, assets: LocalAsset[], logger: Logger): Promise<void>;
-  /** Adds the entry to `section` of the published registry (never before the assets are in place). */
+  /** Human-readable list of the writes/calls the mutating steps would make, in order. */
+  describeActions(input: { tag: string; source: ReleaseSource; section: RegistrySection; name: string; version: string; assets: LocalAsset[]; state: TargetState }): string[];
+  /** Points the tag at `source.commit` (GitHub: pushed to origin; directory: a local tag). */
+  tagCommit(tag: string, source: ReleaseSource, logger: Logger): Promise<'created' | 'unchanged'>;
+  /** Publishes exactly `assets` under `tag`, exclusively: a concurrent release of other bytes loses. */
+  publishAssets(tag: string, source: ReleaseSource, assets: LocalAsset[], logger: Logger): Promise<'published' | 'unchanged' | 'completed'>;
+  /** Adds the entry to `section` of the published registry (only after its download was verified). */
   updateRegistry(section: RegistrySection, name: string, entry: RegistryEntry, logger: Logger): Promise<'added' | 'unchanged'>;
-  /** Makes the release visible (GitHub: draft → published). Undefined when the target has no such state. */
-  finalize?(tag: string, logger: Logger): Promise<'published' | 'unchanged'>;
   /** Where `download_url` can be fetched from: absolute URLs unchanged, relative ones resolved. */
   resolveDownload(url: string): string;
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { ProjectGraph, Tree } from '@nx/devkit';
 import { describeVersionProblem, isValidVersion } from '@runway/manifest';
 import { VersionActions } from 'nx/release';
-import { readManifestVersion, setManifestVersion } from './manifest-version';
+import { readManifestVersion, setManifestVersion } from '@runway/release';
 
 const MANIFEST = 'manifest.yaml';
 

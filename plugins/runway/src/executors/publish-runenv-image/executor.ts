@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
+import { publishRunenvImage } from '@runway/release';
 import { executorLogger, projectRootOf, reportFailure } from '../executor-io';
-import { publishRunenvImage } from './publish-runenv-image';
 import type { PublishRunenvImageExecutorSchema } from './schema';
 
 /** `nx run <payload>:publish-runenv-image [--dryRun]`: thin wiring around `publishRunenvImage`. */

@@ -1,10 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { createGitHubApi } from '@runway/publisher-github';
-import { resolveReleaseTarget } from '@runway/release';
+import { releaseUmbrella, resolveReleaseTarget, type UmbrellaProject } from '@runway/release';
 import { DEFAULT_OVERRIDABLE_TAGS, umbrellaTrigger } from '@runway/release-policy';
-import { directoryUmbrella } from '../../release/directory-umbrella';
-import { githubUmbrella } from '../../release/github-umbrella';
-import { releaseUmbrella, type UmbrellaProject } from '../../release/release-umbrella';
 import { executorLogger, reportFailure } from '../executor-io';
 import type { ReleaseAllExecutorSchema } from './schema';
 
@@ -13,8 +9,6 @@ export default async function releaseAllExecutor(options: ReleaseAllExecutorSche
   const env = process.env;
   const logger = executorLogger(env);
   try {
-    const trigger = umbrellaTrigger(env.GITHUB_REF, options.tag);
-    const target = resolveReleaseTarget(env, context.root, { registryDir: options.registryDir, baseUrl: options.baseUrl });
     const projects: UmbrellaProject[] = Object.values(context.projectsConfigurations.projects)
       .filter((p) => p.tags?.includes('kind:runtime') || p.tags?.includes('kind:payload'))
       .map((p) => ({ root: p.root }))
@@ -22,13 +16,10 @@ export default async function releaseAllExecutor(options: ReleaseAllExecutorSche
     const result = await releaseUmbrella({
       workspaceRoot: context.root,
       projects,
-      trigger,
+      trigger: umbrellaTrigger(env.GITHUB_REF, options.tag),
       overridableTags: options.overridableTags ?? DEFAULT_OVERRIDABLE_TAGS,
       dryRun: options.dryRun === true,
-      target,
-      umbrella: target.kind === 'directory'
-        ? directoryUmbrella(target.dir)
-        : githubUmbrella(createGitHubApi({ token: target.token, repository: target.repository, apiUrl: target.apiUrl, logger })),
+      target: resolveReleaseTarget(env, context.root, { registryDir: options.registryDir, baseUrl: options.baseUrl }),
       env,
       logger,
     });

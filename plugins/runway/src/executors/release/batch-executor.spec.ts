@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { describe, expect, it, vi } from 'vitest';
+import { execa } from 'execa';
 import { testdir, type FixtureFile } from '@runway/test-utils';
 import executors from '../../../executors.json';
 import releaseBatchExecutor, { type BatchTaskResult } from './batch-executor';
@@ -43,7 +44,9 @@ describe('release batch executor', () => {
     vi.stubEnv('GITHUB_API_URL', '');
     vi.stubEnv('GITHUB_REF', '');
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const root = await testdir({ ...runtime('alpha', '1.0.0'), ...runtime('beta', '0.2.0'), ...runtime('broken', '1.0') });
+    const root = await testdir({ '.gitignore': 'out/\n', ...runtime('alpha', '1.0.0'), ...runtime('beta', '0.2.0'), ...runtime('broken', '1.0') });
+    const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x.invalid' };
+    for (const args of [['init', '-q', '-b', 'main'], ['add', '-A'], ['commit', '-q', '-m', 'initial']]) await execa('git', args, { cwd: root, env });
     try {
       const first = await collect(releaseBatchExecutor(...batch(root)));
       expect(first.map((r) => [r.task, r.result.success])).toEqual([['alpha:release', true], ['beta:release', true], ['broken:release', false]]);
@@ -59,6 +62,16 @@ describe('release batch executor', () => {
       expect(await readFile(join(root, 'out', 'registry.json'), 'utf8')).toBe(registry);
       // Output goes to Nx as each task's terminal output, never streamed twice.
       expect(out.mock.calls.map((c) => String(c[0])).join('')).not.toContain('alpha@1.0.0');
+
+      // The working tree is checked once for the batch: dirty, every task fails with the list, no stack.
+      await writeFile(join(root, 'runtimes', 'alpha', 'stray.txt'), 'x\n');
+      const dirty = await collect(releaseBatchExecutor(...batch(root)));
+      expect(dirty.map((r) => r.result.success)).toEqual([false, false, false]);
+      for (const r of dirty) {
+        expect(r.result.terminalOutput).toContain('uncommitted change(s)');
+        expect(r.result.terminalOutput).toContain('?? runtimes/alpha/stray.txt');
+        expect(r.result.terminalOutput).not.toMatch(/\n\s+at /);
+      }
     } finally {
       out.mockRestore();
       vi.unstubAllEnvs();

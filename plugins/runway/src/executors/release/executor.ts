@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import type { Logger } from '@runway/log';
-import { releaseProject, resolveReleaseTarget } from '@runway/release';
+import { releaseProject, resolveReleaseTarget, type ReleaseSource, type Renderer } from '@runway/release';
 import { executorLogger, projectRootOf, reportFailure } from '../executor-io';
 import type { ReleaseExecutorSchema } from './schema';
 
@@ -10,8 +10,10 @@ export interface ReleaseTaskContext {
   projectRoot: string;
   env: NodeJS.ProcessEnv;
   logger: Logger;
-  /** listr2 progress renderer; default: picked from the terminal and CI. */
-  renderer?: 'default' | 'simple' | 'silent';
+  /** listr2 progress lines (default) or none. */
+  renderer?: Renderer;
+  /** The commit to release, when the caller already checked the working tree (a batch does, once). */
+  source?: ReleaseSource;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface ReleaseTaskContext {
  * trace) when it failed. Shared by the single-task and the batch entry points.
  */
 export async function releaseTask(options: ReleaseExecutorSchema, task: ReleaseTaskContext): Promise<boolean> {
-  const { workspaceRoot, projectRoot, env, logger, renderer } = task;
+  const { workspaceRoot, projectRoot, env, logger, renderer, source } = task;
   try {
     const outcome = await releaseProject({
       workspaceRoot,
@@ -30,6 +32,7 @@ export async function releaseTask(options: ReleaseExecutorSchema, task: ReleaseT
       logger,
       ref: env.GITHUB_REF,
       renderer,
+      source,
     });
     logger.info(`${outcome.tag || outcome.project}: ${outcome.status}${outcome.reason ? ` (${outcome.reason})` : ''}`);
     return true;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReleaseOutcome } from '@runway/release';
+import type { ReleaseOutcome } from '../types';
 import { parseUmbrella, renderUmbrellaBody, serializeUmbrella, umbrellaDocument } from './umbrella-document';
 
 const outcome = (name: string, version: string, status: ReleaseOutcome['status'] = 'released'): ReleaseOutcome => ({
@@ -8,11 +8,11 @@ const outcome = (name: string, version: string, status: ReleaseOutcome['status']
 });
 
 describe('umbrella document', () => {
-  const doc = umbrellaDocument('v1.0.0', 'c0ffee', [outcome('py', '1.0.0'), outcome('node', '1.0.0', 'already-released')]);
+  const doc = umbrellaDocument('v1.0.0', 'c0ffee', 'c0ffee', [outcome('py', '1.0.0'), outcome('node', '1.0.0', 'already-released')]);
 
   it('lists packages sorted by name, with no timestamp, and round-trips', () => {
     expect(doc.packages.map((p) => p.tag)).toEqual(['node@1.0.0', 'py@1.0.0']);
-    expect(serializeUmbrella(doc)).toBe(serializeUmbrella(umbrellaDocument('v1.0.0', 'c0ffee', [outcome('node', '1.0.0'), outcome('py', '1.0.0')])));
+    expect(serializeUmbrella(doc)).toBe(serializeUmbrella(umbrellaDocument('v1.0.0', 'c0ffee', 'c0ffee', [outcome('node', '1.0.0'), outcome('py', '1.0.0')])));
     expect(parseUmbrella(serializeUmbrella(doc))).toEqual(doc);
   });
 

@@ -1,4 +1,5 @@
-import type { ReleaseOutcome } from '@runway/release';
+import { UserError } from '@runway/errors';
+import type { ReleaseOutcome } from '../types';
 
 /** File name of the umbrella manifest, in the umbrella GitHub release and in the directory registry. */
 export const UMBRELLA_FILE = 'umbrella.json';
@@ -24,12 +25,19 @@ export interface UmbrellaDocument {
   version: typeof FORMAT_VERSION;
   kind: 'runway-umbrella';
   tag: string;
+  /** The commit the umbrella tag names (the one tagged `vX.Y.Z`). */
   commit: string;
+  /**
+   * The commit every package was built from and every `<name>@<version>` tag names: `commit`
+   * itself, or for a bulk `vX.Y.Z` whose manifests said other versions, Runway's child of
+   * `commit` in which every manifest says X.Y.Z.
+   */
+  release_commit: string;
   packages: UmbrellaPackage[];
 }
 
 /** Pure: the umbrella document from the per-project outcomes (sorted by name, stable output). */
-export function umbrellaDocument(tag: string, commit: string, outcomes: readonly ReleaseOutcome[]): UmbrellaDocument {
+export function umbrellaDocument(tag: string, commit: string, releaseCommit: string, outcomes: readonly ReleaseOutcome[]): UmbrellaDocument {
   const packages = outcomes
     .filter((o) => o.entry !== undefined)
     .map((o) => ({
@@ -37,7 +45,7 @@ export function umbrellaDocument(tag: string, commit: string, outcomes: readonly
       checksum: o.entry!.checksum, size: o.entry!.size, download_url: o.entry!.download_url,
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
-  return { version: FORMAT_VERSION, kind: 'runway-umbrella', tag, commit, packages };
+  return { version: FORMAT_VERSION, kind: 'runway-umbrella', tag, commit, release_commit: releaseCommit, packages };
 }
 
 /** Pure: the file's bytes (2-space indent, final newline). */
@@ -48,7 +56,7 @@ export function serializeUmbrella(doc: UmbrellaDocument): string {
 /**
  * Pure: reads an `umbrella.json`, or returns undefined for something that is not one (another
  * tool's release under the same tag): the caller then treats its origin as unknown.
- * @throws Error for an umbrella document of a format version this Runway does not know.
+ * @throws UserError for an umbrella document of a format version this Runway does not know.
  */
 export function parseUmbrella(text: string): UmbrellaDocument | undefined {
   let doc: Partial<UmbrellaDocument>;
@@ -58,7 +66,9 @@ export function parseUmbrella(text: string): UmbrellaDocument | undefined {
     return undefined;
   }
   if (doc?.kind !== 'runway-umbrella') return undefined;
-  if (doc.version !== FORMAT_VERSION) throw new Error(`${UMBRELLA_FILE} has format version ${doc.version}; this Runway reads version ${FORMAT_VERSION}`);
+  if (doc.version !== FORMAT_VERSION) {
+    throw new UserError(`${UMBRELLA_FILE} has format version ${doc.version}; this Runway reads version ${FORMAT_VERSION}`, { hint: 'release with the Runway version that made the existing umbrella, or a newer one' });
+  }
   return doc as UmbrellaDocument;
 }
 
@@ -67,7 +77,8 @@ export function renderUmbrellaBody(doc: UmbrellaDocument): string {
   const rows = doc.packages.map((p) =>
     `| ${p.name} | ${p.version} | \`${p.checksum.replace(/^sha256:/, '')}\` | [${p.tag}](${p.download_url}) |`);
   return [
-    `Umbrella release ${doc.tag}: ${doc.packages.length} package(s) built from commit ${doc.commit}.`,
+    `Umbrella release ${doc.tag}: ${doc.packages.length} package(s) built from commit ${doc.release_commit}`
+      + `${doc.release_commit === doc.commit ? '' : ` (the tagged commit ${doc.commit} with every manifest at the release version)`}.`,
     '',
     '| Package | Version | SHA-256 | Download |',
     '| --- | --- | --- | --- |',

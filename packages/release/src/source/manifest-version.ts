@@ -1,4 +1,5 @@
 import { isScalar, parseDocument, Scalar } from 'yaml';
+import { UserError } from '@runway/errors';
 
 /** Where the `version:` value sits in a manifest's text, as the YAML parser saw it. */
 interface VersionNode {
@@ -14,10 +15,14 @@ function findVersionNode(text: string, file: string): VersionNode {
   if (doc.errors.length > 0) {
     const [first] = doc.errors;
     const where = first.linePos ? `:${first.linePos[0].line}:${first.linePos[0].col}` : '';
-    throw new Error(`${file}${where}: malformed YAML: ${first.message.split('\n')[0]}`);
+    throw new UserError(`${file}${where}: malformed YAML: ${first.message.split('\n')[0]}`, {
+      hint: `fix the YAML at that position (YAML indents with spaces, never tabs), then run this again`,
+    });
   }
   const node = doc.get('version', true);
-  if (!isScalar(node) || !node.range) throw new Error(`${file}: no top-level "version:" scalar to update`);
+  if (!isScalar(node) || !node.range) {
+    throw new UserError(`${file}: no top-level "version:" scalar to update`, { hint: 'add a line such as "version: 1.0.0" to the manifest' });
+  }
   return { value: String(node.value), start: node.range[0], end: node.range[1], type: node.type };
 }
 

@@ -5,12 +5,13 @@ import type { UmbrellaDocument } from './umbrella-document';
 export interface UmbrellaState {
   /** Where the tag points, when the target has tags (GitHub); undefined otherwise or when absent. */
   tagSha?: string;
+  /** The published umbrella release of the tag (drafts never count). */
   existing?: ExistingUmbrella;
 }
 
 /** Where umbrella releases go: the directory registry or a GitHub repository. */
 export interface UmbrellaTarget {
-  /** Read-only: the current state for `tag`. */
+  /** Read-only: the current state for `tag`; refuses (UserError) a target that cannot be used. */
   inspect(tag: string): Promise<UmbrellaState>;
   /** Applies a decided publication; safe to run again with the same arguments. Returns where it went. */
   publish(publication: UmbrellaPublication, doc: UmbrellaDocument, options: { prerelease: boolean }): Promise<string>;

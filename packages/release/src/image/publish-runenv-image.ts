@@ -1,0 +1,185 @@
+import { join } from 'node:path';
+import { UserError } from '@runway/errors';
+import { git } from '@runway/git';
+import type { Logger } from '@runway/log';
+import type { Manifest } from '@runway/manifest';
+import { readManifest } from '@runway/project-files';
+import {
+  createDockerApi, createRegistryClient, imagePublishSteps, readDockerConfig, resolveRegistryCredentials,
+  type PublishResult, type RegistryClient,
+} from '@runway/publisher-docker';
+import { needsPublishedVersions, parseReleaseRef, planImagePublish, publishedFromGitTags, type ImagePublishPlan } from '@runway/release-policy';
+import { runSteps, type Renderer } from '../runner';
+import type { Step, StepContext } from '../step';
+
+/** The options of the `publish-runenv-image` target. */
+export interface RunenvImageOptions {
+  dryRun?: boolean;
+  /** Registry prefix, e.g. ghcr.io/acme; default RUNWAY_IMAGE_REGISTRY. */
+  registry?: string;
+  /** KM mode: `latest` and the full commit SHA whatever the ref. */
+  km?: boolean;
+  /** The branch whose pushes publish edge and nightly tags (default `main`). */
+  defaultBranch?: string;
+  /** Versions already published (tags or bare versions); default: the repository's git tags. */
+  published?: string[];
+}
+
+export interface PublishRunenvImageInput {
+  workspaceRoot: string;
+  projectRoot: string;
+  options: RunenvImageOptions;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  now: Date;
+  renderer?: Renderer;
+}
+
+export type PublishRunenvImageOutcome =
+  | { status: 'skipped'; reason: string }
+  | { status: 'planned'; plan: ImagePublishPlan }
+  | { status: 'published'; plan: ImagePublishPlan; result: PublishResult };
+
+interface ImageContext extends StepContext {
+  readonly input: PublishRunenvImageInput;
+  readonly facts: { manifest?: Manifest; skip?: string; plan?: ImagePublishPlan; result?: PublishResult };
+}
+
+/** The steps before Docker is contacted: what to build and which tags to push. */
+const planningSteps: readonly Step<ImageContext>[] = [
+  {
+    // A runtime has no Dockerfile and no image: skipped with the reason.
+    name: 'reading payload',
+    mutates: false,
+    async run(ctx) {
+      const { workspaceRoot, projectRoot } = ctx.input;
+      const { manifest, errors } = await readManifest(workspaceRoot, projectRoot);
+      if (!manifest) throw new UserError(`${projectRoot}/manifest.yaml is invalid: ${errors.map((e) => e.message).join('; ')}`, { hint: 'run nx run <project>:validate for details' });
+      ctx.facts.manifest = manifest;
+      if (manifest.kind !== 'payload') ctx.facts.skip = `${manifest.name} is a runtime: it has no Dockerfile and no runenv image`;
+    },
+  },
+  {
+    // The ref, SHA and event (GITHUB_* or git) and the published versions decide the tags (one pure function); the plan is logged.
+    name: 'planning image tags',
+    mutates: false,
+    skip: (ctx) => ctx.facts.skip,
+    async run(ctx) {
+      const { workspaceRoot, options, env } = ctx.input;
+      const registry = options.registry ?? env.RUNWAY_IMAGE_REGISTRY;
+      if (!registry) throw new UserError('no image registry configured', { hint: 'set RUNWAY_IMAGE_REGISTRY (e.g. ghcr.io/acme) or the executor option "registry"' });
+      const run = (args: string[]) => git(workspaceRoot, args);
+      // The git reads are independent: run together, they take as long as the slowest, not the sum.
+      const [ref, sha, source] = await Promise.all([
+        env.GITHUB_REF || run(['rev-parse', '--symbolic-full-name', 'HEAD']),
+        env.GITHUB_SHA || run(['rev-parse', 'HEAD']),
+        sourceUrl(env, run),
+      ]);
+      const defaultBranch = options.defaultBranch ?? 'main';
+      const km = options.km === true;
+      const plan = planImagePublish({
+        ref, sha, published: await publishedVersions(workspaceRoot, { ref, defaultBranch, km }, options.published),
+        event: env.GITHUB_EVENT_NAME || 'push',
+        date: ctx.input.now,
+        defaultBranch,
+        km,
+        registry,
+        sourceUrl: source,
+        payload: ctx.facts.manifest!,
+      });
+      if (plan.skip) ctx.facts.skip = plan.skip;
+      else {
+        ctx.facts.plan = plan;
+        ctx.logger.info(describePlan(plan));
+      }
+    },
+  },
+];
+
+/**
+ * The Docker steps of a plan (from `@runway/publisher-docker`): checking access, building once with
+ * every tag, pushing each tag, verifying that every tag resolves to the one pushed digest. Building
+ * and pushing mutate; the access check contacts nobody in a dry run; the digest check runs only
+ * after something was pushed.
+ */
+function dockerSteps(ctx: ImageContext, deps: Parameters<typeof imagePublishSteps>[2]): { steps: Step<ImageContext>[]; result: PublishResult } {
+  const plan = ctx.facts.plan!;
+  const { steps, result } = imagePublishSteps(plan, join(ctx.input.workspaceRoot, ctx.input.projectRoot), deps);
+  return {
+    result,
+    steps: steps.map((s, i): Step<ImageContext> => {
+      const first = i === 0;
+      const last = i === steps.length - 1;
+      return {
+        name: s.title,
+        mutates: !first && !last,
+        skip: first ? (c) => (c.input.options.dryRun ? 'dry run: Docker and the registry are not contacted' : undefined)
+          : last ? () => (result.digest === undefined ? 'nothing was pushed' : undefined) : undefined,
+        run: () => s.run(),
+      };
+    }),
+  };
+}
+
+/**
+ * Publishes one payload's runenv images, as a step list run by the one runner: read the payload,
+ * plan the tags, then (not in a dry run) check access, build, push every tag, and check that every
+ * tag resolves to one digest. A runtime has no image: skipped.
+ */
+export async function publishRunenvImage(input: PublishRunenvImageInput): Promise<PublishRunenvImageOutcome> {
+  const ctx: ImageContext = { input, logger: input.logger, facts: {} };
+  const renderer = input.renderer ?? 'simple';
+  const dryRun = input.options.dryRun === true;
+  await runSteps(planningSteps, ctx, { dryRun, renderer });
+  if (ctx.facts.skip || !ctx.facts.plan) return { status: 'skipped', reason: ctx.facts.skip ?? 'nothing to publish' };
+  const plan = ctx.facts.plan;
+  if (dryRun) return { status: 'planned', plan };
+
+  const { env } = input;
+  const dockerConfig = await readDockerConfig(env);
+  const credentials = (host: string) => resolveRegistryCredentials(host, env, dockerConfig);
+  const clients = new Map<string, RegistryClient>();
+  const { steps, result } = dockerSteps(ctx, {
+    docker: createDockerApi(env),
+    credentials,
+    registry: (host) => clients.get(host) ?? clients.set(host, createRegistryClient({ host, credentials: credentials(host) })).get(host)!,
+    onOutput: (line) => input.logger.info(`  ${line}`),
+  });
+  await runSteps(steps, ctx, { dryRun, renderer });
+  input.logger.info(plan.refs.map((ref) => `${ref}@${result.digest}`).join('\n'));
+  return { status: 'published', plan, result };
+}
+
+/** The plan as `--dry-run` prints it: every ref and label, nothing hidden. */
+export function describePlan(plan: ImagePublishPlan): string {
+  return [
+    `${plan.project}: build from ${plan.dockerfile} and push:`,
+    ...plan.refs.map((r) => `  ${r}`),
+    'with labels:',
+    ...Object.entries(plan.labels).map(([k, v]) => `  ${k}=${v}`),
+  ].join('\n');
+}
+
+/**
+ * The versions already published, which decide `X.Y`, `X` and `latest`: as given, else the clone's
+ * tags, refused (by `publishedFromGitTags`) when the clone cannot know them (shallow, tagless, or
+ * without the tag being published). Only a stable version tag needs them.
+ */
+async function publishedVersions(cwd: string, input: { ref: string; defaultBranch: string; km: boolean }, given: string[] | undefined): Promise<string[]> {
+  if (given) return given;
+  if (!needsPublishedVersions(input)) return [];
+  const ref = parseReleaseRef(input.ref, input.defaultBranch);
+  const [shallow, tags] = await Promise.all([
+    git(cwd, ['rev-parse', '--is-shallow-repository']).then((out) => out === 'true'),
+    git(cwd, ['tag', '--list']).then((out) => out.split('\n').filter(Boolean)),
+  ]);
+  return publishedFromGitTags(ref.kind === 'branch' ? ref.branch : ref.tag, { shallow, tags });
+}
+
+/** `org.opencontainers.image.source`: the GitHub repository in CI, else the origin remote if any. */
+async function sourceUrl(env: NodeJS.ProcessEnv, run: (args: string[]) => Promise<string>): Promise<string | undefined> {
+  if (env.GITHUB_REPOSITORY) return `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`;
+  const url = await run(['remote', 'get-url', 'origin']).catch(() => '');
+  // A local path or a URL with credentials is no public source: leave the label out.
+  return /^https:\/\/[^@]+$/.test(url) ? url.replace(/\.git$/, '') : undefined;
+}
