@@ -19,7 +19,7 @@ export async function validateProjectAt(workspaceRoot: string, commit: string, p
   const result = parseManifest(text, { file, kind: kindOfProject(projectRoot), folderName: basename(projectRoot) });
   if (!result.manifest) return result;
   const entries = await listFolderAt(workspaceRoot, commit, projectRoot);
-  const files = entries.map((e) => ({ name: e.name, executable: e.mode === '100755' }));
+  const files = entries.map((e) => ({ name: e.name, tracked: { executable: e.mode === '100755' } }));
   const issues = checkProjectFiles(result.manifest, files, projectRoot);
   const errors = issues.filter((i) => i.severity === 'error');
   return {
