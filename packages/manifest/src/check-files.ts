@@ -1,8 +1,11 @@
+import { DEBIAN_LOCK_FILE, prebuiltPlatforms } from './rules';
 import type { Issue, Manifest, ProjectFile } from './types';
 
 /**
  * Checks a project's files against its manifest (pure: the caller lists the folder). Runtimes need
  * `setup.sh` and an executable `setup-<platform>.sh` per platform; payloads need their Dockerfile.
+ * Prebuilt platforms (the `debian-*` ones of a runtime with a `debian:` section) are built in the
+ * release pipeline, not set up on the host, so they need the committed lock instead of a script.
  */
 export function checkProjectFiles(manifest: Manifest, files: ProjectFile[], projectDir: string): Issue[] {
   const issues: Issue[] = [];
@@ -22,9 +25,16 @@ export function checkProjectFiles(manifest: Manifest, files: ProjectFile[], proj
     issues.push({ severity: 'error', file: at('setup.sh'), rule: 'setup-present',
       message: 'setup.sh is missing', fix: `add ${at('setup.sh')}, the dispatcher that runs setup-<platform>.sh` });
   }
+  const prebuilt = new Set(prebuiltPlatforms(manifest));
+  if (prebuilt.size > 0 && !byName.has(DEBIAN_LOCK_FILE)) {
+    issues.push({ severity: 'error', file: at(DEBIAN_LOCK_FILE), rule: 'debian-lock-present',
+      message: `${DEBIAN_LOCK_FILE} is missing: the ${[...prebuilt].join(', ')} environment${prebuilt.size > 1 ? 's have' : ' has'} no locked package versions`,
+      fix: `create it with: node packages/debian-env/bin/debian-env.js lock ${projectDir} (then commit it)` });
+  }
   for (const platform of new Set(manifest.platforms)) {
     const script = `setup-${platform}.sh`;
     const file = byName.get(script);
+    if (!file && prebuilt.has(platform)) continue;
     if (!file) {
       issues.push({ severity: 'error', file: at(script), rule: 'platform-script-present',
         message: `platform "${platform}" is listed but ${script} is missing`,
