@@ -123,7 +123,7 @@ export function parseDebianSection(ctx: FieldContext): DebianEnvironmentSpec | u
         error('debian-package-name', ['debian', 'packages', i],
           pinned ? `"${name}": versions are not written in the manifest` : `"${raw}" is not a Debian package name`,
           pinned ? `write the bare name "${name.split(/[=<>\s]/)[0]}"; the exact version is recorded in debian.lock.json when the lock is refreshed`
-            : 'use the name apt knows, lowercase letters, digits, "+", "-" and "." (e.g. python3-numpy)');
+            : 'use the Debian package name apt knows: lowercase letters, digits, "+", "-" and "." (e.g. python3-numpy)');
       } else if (seen.has(name)) {
         error('debian-package-duplicate', ['debian', 'packages', i], `package "${name}" is listed twice`, 'remove the duplicate entry');
       } else {
