@@ -31,7 +31,8 @@ export async function main(argv: string[]): Promise<number> {
       const result = await refreshLock({ projectDir: positional[0], platforms: flags.platform, logger: log });
       for (const c of result.changes) {
         const parts = [...c.added.map((a) => `+${a}`), ...c.removed.map((r) => `-${r}`), ...c.changed];
-        log.info(`${c.platform}: ${parts.length ? parts.join(', ') : 'no change'}`);
+        const shown = parts.length > 12 ? `${parts.slice(0, 12).join(', ')}, … (${c.added.length} added, ${c.removed.length} removed, ${c.changed.length} changed)` : parts.join(', ');
+        log.info(`${c.platform}: ${parts.length ? shown : 'no change'}`);
       }
       log.info(result.status === 'unchanged' ? `${result.file} is up to date` : `wrote ${result.file}: commit it and bump "version" in manifest.yaml (the environment's content changed)`);
       return 0;
