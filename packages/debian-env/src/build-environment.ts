@@ -188,7 +188,8 @@ export async function buildEnvironment(options: BuildEnvironmentOptions): Promis
       await mkdir(command.debsOut, { recursive: true });
       await step('rootfs', `creating the root filesystem with mmdebstrap (${locked.packages.length} packages, ${staged.hits} cached)`, () => createRootfs({
         command, intoDir: isolated, sourceDateEpoch, tmpDir: work, keepTarAs: keptRootfs || undefined,
-        onLine: (line) => /^(I|W|E): /.test(line) && log?.info(`  ${line}`),
+        // mmdebstrap's own progress, without the hook command lines (long, and ours).
+        onLine: (line) => /^(I|W|E): /.test(line) && !line.startsWith('I: running') && log?.info(`  ${line}`),
       }));
       await step('verify', 'checking every .deb used against the lock', () => verifyAndCacheDebs(command.debsOut, locked.packages, cacheDir, staged.cached));
     }

@@ -4,6 +4,7 @@ import { readFile, rename, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { UserError } from '@runway/errors';
 import { compareInstalled, describeDifference, parseDpkgQuery } from './check-lock';
+import { collectOutput } from './host-tools';
 import { mmdebstrapBuildArgs, unavailablePackages, type BuildCommand } from './mmdebstrap-args';
 
 /** Lines of mmdebstrap's output kept for an error message. */
@@ -34,7 +35,7 @@ export async function createRootfs(options: CreateRootfsOptions): Promise<void> 
   const mm = spawn('mmdebstrap', mmdebstrapBuildArgs(command), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const tarTemp = options.keepTarAs && `${options.keepTarAs}.${process.pid}.tmp`;
   const [mmResult, tarResult] = await Promise.all([
-    collect(mm, options.onLine),
+    collectOutput(mm, { onLine: options.onLine }),
     unpackTar(mm.stdout, options.intoDir, tarTemp),
   ]);
   try {
@@ -75,26 +76,9 @@ async function unpackTar(stream: Readable, intoDir: string, alsoWriteTo?: string
     copy.once('error', reject);
   });
   if (copy) stream.pipe(copy);
-  const result = await collect(tar);
+  const result = await collectOutput(tar);
   await written;
   return result;
-}
-
-function collect(child: ReturnType<typeof spawn>, onLine?: (line: string) => void): Promise<{ exitCode: number; output: string }> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    let partial = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      const text = chunk.toString('utf8');
-      output = (output + text).slice(-256 * 1024);
-      if (!onLine) return;
-      const lines = (partial + text).split('\n');
-      partial = lines.pop() ?? '';
-      lines.forEach(onLine);
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ exitCode: code ?? 1, output }));
-  });
 }
 
 /** Pure: the error for a failed mmdebstrap run, naming unavailable packages when apt said so. */

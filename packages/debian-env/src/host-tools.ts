@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
@@ -71,25 +71,37 @@ export interface ToolResult {
  * error messages; `onLine` sees each line as it arrives (progress logs). Never rejects on a
  * non-zero exit: the caller decides what a failure means.
  */
-export function runTool(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; onLine?: (line: string) => void; maxOutput?: number } = {}): Promise<ToolResult> {
-  const maxOutput = options.maxOutput ?? 256 * 1024;
+export function runTool(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; onLine?: (line: string) => void } = {}): Promise<ToolResult> {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return collectOutput(child, { onLine: options.onLine, stdout: true });
+}
+
+/** Keeps this much of a tool's output for error messages (the end, where the errors are). */
+const MAX_OUTPUT = 256 * 1024;
+
+/**
+ * Collects a started child's stderr (and stdout when `stdout` is set; leave it unset when the
+ * caller consumes stdout itself, e.g. a tar stream), interleaved and bounded, calling `onLine` per
+ * line as it arrives; resolves with the exit code when the child closes.
+ */
+export function collectOutput(child: ChildProcess, options: { onLine?: (line: string) => void; stdout?: boolean } = {}): Promise<ToolResult> {
+  const { onLine } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let partial = '';
     const onData = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
-      output = (output + text).slice(-maxOutput);
-      if (!options.onLine) return;
+      output = (output + text).slice(-MAX_OUTPUT);
+      if (!onLine) return;
       const lines = (partial + text).split('\n');
       partial = lines.pop() ?? '';
-      for (const line of lines) options.onLine(line);
+      for (const line of lines) onLine(line);
     };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
+    if (options.stdout) child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
     child.once('error', reject);
     child.once('close', (code, signal) => {
-      if (partial && options.onLine) options.onLine(partial);
+      if (partial && onLine) onLine(partial);
       resolve({ exitCode: code ?? 128 + (signal === 'SIGKILL' ? 9 : 15), output });
     });
   });
