@@ -75,8 +75,8 @@ describe.skipIf(!hasBwrap && !process.env.CI)('runInRuntime (real bubblewrap)', 
   });
 
   it('streams output in inherit mode (a child process shows what reaches its stdout)', async () => {
-    const script = `require('@runway/ts-register'); require(${JSON.stringify(join(__dirname, 'run-in-runtime.ts'))}).runInRuntime({ runtimeDir: ${JSON.stringify(runtime)}, command: ['bash', '-c', 'echo streamed; exit 3'] }).then((r) => { process.exitCode = r.exitCode; })`;
-    const r = await execa(process.execPath, ['-e', script], { reject: false, cwd: REPO_ROOT });
+    const script = `require(${JSON.stringify(join(__dirname, 'run-in-runtime.ts'))}).runInRuntime({ runtimeDir: ${JSON.stringify(runtime)}, command: ['bash', '-c', 'echo streamed; exit 3'] }).then((r) => { process.exitCode = r.exitCode; })`;
+    const r = await execa(process.execPath, ['--require', join(REPO_ROOT, 'packages/ts-register/register.js'), '-e', script], { reject: false, cwd: REPO_ROOT });
     expect([r.exitCode, r.stdout]).toEqual([3, 'streamed']);
   });
 
