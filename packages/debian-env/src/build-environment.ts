@@ -13,7 +13,7 @@ import { createRootfs, unpackKeptRootfs } from './create-rootfs';
 import { debCacheDir } from './deb-cache-dir';
 import { stageCachedDebs, verifyAndCacheDebs } from './deb-cache';
 import { definitionFromManifest } from './environment-definition';
-import { describePlatformSupport, requireTool } from './host-tools';
+import { describePlatformSupport, hookFolder, requireTool } from './host-tools';
 import { readLock, readRuntimeManifest } from './lock-file';
 import { serializeLock } from './lock-format';
 import { normalizeRootfs } from './normalize-rootfs';
@@ -181,13 +181,14 @@ export async function buildEnvironment(options: BuildEnvironmentOptions): Promis
       debs = { cached: staged.hits, downloaded: staged.misses };
       for (const name of staged.discarded) log?.warn(`discarded ${name} from the cache: its sha256 differs from the lock`);
       if (keptRootfs) await mkdir(options.rootfsCacheDir!, { recursive: true });
+      const hooks = await hookFolder(join(work, 'hooks'));
       const command = {
         arch: locked.architecture, suite: lock.suite, sources: options.sources ?? lock.sources, packages: locked.packages,
-        debsIn: join(work, 'debs-in'), debsOut: join(work, 'debs-out'), statusFile: join(work, 'dpkg-status.tsv'),
+        debsIn: join(work, 'debs-in'), debsOut: await hookFolder(join(hooks, 'debs-out')), statusFile: join(hooks, 'dpkg-status.tsv'),
       };
-      await mkdir(command.debsOut, { recursive: true });
+      const tmpDir = await hookFolder(join(work, 'mmdebstrap'));
       await step('rootfs', `creating the root filesystem with mmdebstrap (${locked.packages.length} packages, ${staged.hits} cached)`, () => createRootfs({
-        command, intoDir: isolated, sourceDateEpoch, tmpDir: work, keepTarAs: keptRootfs || undefined,
+        command, intoDir: isolated, sourceDateEpoch, tmpDir, keepTarAs: keptRootfs || undefined,
         // mmdebstrap's own progress, without the hook command lines (long, and ours).
         onLine: (line) => /^(I|W|E): /.test(line) && !line.startsWith('I: running') && log?.info(`  ${line}`),
       }));

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { UserError } from '@runway/errors';
 import { binfmtEntryFor, debianArchOfNode, platformSupport, type BuildHostFacts, type DebianArch, type DebianPlatform, type PlatformSupport } from './platforms';
@@ -105,4 +105,16 @@ export function collectOutput(child: ChildProcess, options: { onLine?: (line: st
       resolve({ exitCode: code ?? 128 + (signal === 'SIGKILL' ? 9 : 15), output });
     });
   });
+}
+
+/**
+ * Creates a folder mmdebstrap's hooks write into. As root that is all. As a normal user,
+ * mmdebstrap's `unshare` mode runs hooks as the namespace's root, a subordinate uid that owns
+ * nothing of ours, so the folder must be world-writable (sticky, like /tmp); mmdebstrap documents
+ * the same for `TMPDIR`. Whatever lands there is checked against the lock before it is used.
+ */
+export async function hookFolder(path: string, uid = process.getuid?.() ?? 0): Promise<string> {
+  await mkdir(path, { recursive: true });
+  if (uid !== 0) await chmod(path, 0o1777);
+  return path;
 }

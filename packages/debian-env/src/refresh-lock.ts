@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,7 @@ import { defaultSources } from './apt-sources';
 import { debFileName } from './check-lock';
 import { debCacheDir } from './deb-cache-dir';
 import { definitionFromManifest } from './environment-definition';
-import { requireTool, runTool } from './host-tools';
+import { hookFolder, requireTool, runTool } from './host-tools';
 import { lockPathOf, readRuntimeManifest, writeLock } from './lock-file';
 import { LOCK_KIND, LOCK_VERSION, parseLock, sortPackages } from './lock-format';
 import { mmdebstrapResolveArgs, parseReleaseDates, unavailablePackages } from './mmdebstrap-args';
@@ -62,12 +62,13 @@ export async function resolvePlatform(options: { platform: DebianPlatform; suite
   await requireTool('dpkg-deb', 'read package metadata');
   const work = await mkdtemp(join(options.workDir ?? tmpdir(), 'runway-debian-lock-'));
   try {
-    const debsOut = join(work, 'debs');
-    const releaseFile = join(work, 'release.txt');
-    await mkdir(debsOut);
+    await chmod(work, 0o755);
+    const hooks = await hookFolder(join(work, 'hooks'));
+    const debsOut = await hookFolder(join(hooks, 'debs'));
+    const releaseFile = join(hooks, 'release.txt');
     options.logger?.info(`${platform}: resolving ${packages.join(', ')} from ${suite} with mmdebstrap`);
     const run = await runTool('mmdebstrap', mmdebstrapResolveArgs({ arch, suite, sources, packages, debsOut, releaseFile }), {
-      env: { ...process.env, TMPDIR: work, LC_ALL: 'C.UTF-8' },
+      env: { ...process.env, TMPDIR: await hookFolder(join(work, 'mmdebstrap')), LC_ALL: 'C.UTF-8' },
     });
     if (run.exitCode !== 0) {
       const unknown = unavailablePackages(run.output);
