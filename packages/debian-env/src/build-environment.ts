@@ -12,6 +12,7 @@ import { assertLockFits } from './check-lock';
 import { createRootfs, unpackKeptRootfs } from './create-rootfs';
 import { debCacheDir } from './deb-cache-dir';
 import { stageCachedDebs, verifyAndCacheDebs } from './deb-cache';
+import { makeFilesDeterministic } from './deterministic-files';
 import { definitionFromManifest } from './environment-definition';
 import { describePlatformSupport, hookFolder, requireTool } from './host-tools';
 import { readLock, readRuntimeManifest } from './lock-file';
@@ -108,8 +109,8 @@ export interface BuiltEnvironment {
  * 3. creating the root filesystem with mmdebstrap from exactly the locked versions (maintainer
  *    scripts run), checking dpkg's report against the lock;
  * 4. checking every `.deb` used against the lock's sha256, caching them;
- * 5. staging `<name>/isolated/` (links made chroot-relative, no special files) and
- *    `<name>/runtime.yml`;
+ * 5. staging `<name>/isolated/` (links made chroot-relative, no special files, the few files
+ *    maintainer scripts write non-deterministically fixed) and `<name>/runtime.yml`;
  * 6. running the manifest's `smoke` command inside it through the sandbox;
  * 7. packing `<name>-<version>-<platform>.tar.gz` reproducibly, then its lock, then `.sha256`.
  *
@@ -195,8 +196,9 @@ export async function buildEnvironment(options: BuildEnvironmentOptions): Promis
       await step('verify', 'checking every .deb used against the lock', () => verifyAndCacheDebs(command.debsOut, locked.packages, cacheDir, staged.cached));
     }
 
-    await step('stage', 'making links chroot-relative and writing runtime.yml', async () => {
+    await step('stage', 'making links chroot-relative, known files deterministic, and writing runtime.yml', async () => {
       const normalized = await normalizeRootfs(isolated);
+      for (const path of await makeFilesDeterministic(isolated, sourceDateEpoch)) log?.info(`  made ${path} deterministic`);
       const yml = runtimeYmlFor(definition, normalized.topLevel);
       await writeFile(join(runtimeDir, 'runtime.yml'), serializeRuntimeYml(yml));
     });

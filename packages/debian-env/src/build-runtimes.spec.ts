@@ -50,5 +50,11 @@ describe.skipIf(SKIP_REAL_BUILDS)('shipped prebuilt runtimes (debian-amd64, real
     // `17.0.21.1+2` prints as `17.0.21.1`: the part before the build number.
     expect(r.stderr).toContain(`openjdk version "${version('openjdk-17-jre-headless').split('+')[0]}"`);
     expect(r.stderr).toContain('OpenJDK 64-Bit Server VM');
+    // The trust store ca-certificates-java built loads, with every entry dated SOURCE_DATE_EPOCH (made reproducible).
+    const store = await runInRuntime({ runtimeDir: runtime, output: 'capture', command: ['keytool', '-list', '-cacerts', '-storepass', 'changeit'] });
+    expect(store.exitCode, store.stderr).toBe(0);
+    expect(store.stdout).toMatch(/Your keystore contains \d{3} entries/);
+    const dates = new Set([...store.stdout.matchAll(/, (\w{3} \d{1,2}, \d{4}), trustedCertEntry/g)].map((m) => m[1]));
+    expect(dates).toEqual(new Set(['Nov 14, 2023']));
   }, BUILD_TIMEOUT_MS);
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
  * specified with tables. This keeps I/O out of them (the package as a whole is type:io).
  */
 const PURE = [
-  'apt-sources.ts', 'artifact-names.ts', 'check-lock.ts', 'chroot-link.ts', 'deb-cache-dir.ts', 'environment-definition.ts',
+  'apt-sources.ts', 'artifact-names.ts', 'check-lock.ts', 'chroot-link.ts', 'deb-cache-dir.ts', 'environment-definition.ts', 'java-keystore.ts',
   'lock-format.ts', 'mmdebstrap-args.ts', 'platforms.ts', 'runtime-yml.ts', 'sbom-components.ts', 'types.ts',
 ];
 const IO_MODULES = /from '(node:)?(fs|fs\/promises|child_process|net|http|https|os)'|require\('(node:)?(fs|child_process)'\)|process\.env|Date\.now\(/;
