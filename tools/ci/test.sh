@@ -6,7 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 if ! command -v shellcheck >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq shellcheck >/dev/null
+  apt-get update -qq && apt-get install -y -qq shellcheck mmdebstrap bubblewrap debian-archive-keyring >/dev/null
 fi
 npm ci --no-audit --no-fund
 

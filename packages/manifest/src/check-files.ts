@@ -1,3 +1,4 @@
+import { DEBIAN_LOCK_FILE, prebuiltPlatforms } from './rules';
 import type { Issue, Manifest, ProjectFile } from './types';
 
 /**
@@ -6,6 +7,8 @@ import type { Issue, Manifest, ProjectFile } from './types';
  * `setup.sh` and an executable `setup-<platform>.sh` per platform, payloads their Dockerfile, and
  * every project its `manifest.yaml`. When the working tree differs (a file only on disk, an x bit
  * set only on disk), the message says so and the fix is the git command that records it.
+ * Prebuilt platforms (the `debian-*` ones of a runtime with a `debian:` section) are built in the
+ * release pipeline, not set up on the host, so they need the committed lock instead of a script.
  */
 export function checkProjectFiles(manifest: Manifest, files: ProjectFile[], projectDir: string): Issue[] {
   const issues: Issue[] = [];
@@ -36,8 +39,16 @@ export function checkProjectFiles(manifest: Manifest, files: ProjectFile[], proj
   requireTracked('setup.sh', 'setup-present', {
     message: 'setup.sh is missing', fix: `add ${at('setup.sh')}, the dispatcher that runs setup-<platform>.sh`,
   });
+  const prebuilt = new Set(prebuiltPlatforms(manifest));
+  if (prebuilt.size > 0) {
+    requireTracked(DEBIAN_LOCK_FILE, 'debian-lock-present', {
+      message: `${DEBIAN_LOCK_FILE} is missing: the ${[...prebuilt].join(', ')} environment${prebuilt.size > 1 ? 's have' : ' has'} no locked package versions`,
+      fix: `create it with: node packages/debian-env/bin/debian-env.js lock ${projectDir} (then commit it)`,
+    });
+  }
   for (const platform of new Set(manifest.platforms)) {
     const script = `setup-${platform}.sh`;
+    if (!byName.has(script) && prebuilt.has(platform)) continue;
     const file = requireTracked(script, 'platform-script-present', {
       message: `platform "${platform}" is listed but ${script} is missing`,
       fix: `add ${at(script)} or remove "${platform}" from platforms`,

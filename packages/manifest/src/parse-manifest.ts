@@ -1,4 +1,5 @@
 import type { Document, LineCounter } from 'yaml';
+import { parseDebianSection, parseSmoke, positionAt, type FieldContext } from './parse-environment';
 import { describeVersionProblem, isValidName, isValidVersion, KNOWN_PLATFORMS } from './rules';
 import type { Issue, ManifestResult, ProjectKind } from './types';
 
@@ -60,7 +61,7 @@ export function parseManifest(text: string, options: ParseManifestOptions): Mani
     if (isScalar(node) && typeof node.value === 'number' && typeof node.source === 'string') raw[key] = node.source;
   }
 
-  const known = new Set(['name', 'version', 'description', 'platforms', 'packages', 'extends', 'aliases', 'dockerfile']);
+  const known = new Set(['name', 'version', 'description', 'platforms', 'packages', 'extends', 'aliases', 'dockerfile', 'smoke', 'debian']);
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) add('unknown-field', key, `unknown field "${key}"`, `remove it, or use one of: ${[...known].join(', ')}`, 'warning');
   }
@@ -132,11 +133,20 @@ export function parseManifest(text: string, options: ParseManifestOptions): Mani
     add('dockerfile-path', 'dockerfile', '"dockerfile" must be a path inside the payload folder', 'write e.g. "dockerfile: Dockerfile"');
   }
 
+  const fields: FieldContext = {
+    doc, lineCounter, kind, platforms,
+    report: ({ rule, path, message, fix, severity = 'error', at = 'value' }) =>
+      (severity === 'error' ? errors : warnings).push({ severity, file, rule, ...positionAt(doc, lineCounter, path, at), message, fix }),
+  };
+  const smoke = parseSmoke(fields);
+  const debian = parseDebianSection(fields);
+
   if (errors.length > 0) return { errors, warnings };
   return {
     manifest: {
       kind, name: name!, version: version!, description: description!, platforms: platforms!, packages: packages!,
       ...(extendsName ? { extends: extendsName } : {}), aliases: aliases!, dockerfile: dockerfile!,
+      ...(smoke ? { smoke } : {}), ...(debian ? { debian } : {}),
     },
     errors, warnings,
   };

@@ -11,6 +11,8 @@ export interface ManifestInput {
   extends?: unknown;
   aliases?: unknown;
   dockerfile?: unknown;
+  smoke?: unknown;
+  debian?: unknown;
 }
 
 /** A validated, normalised manifest. */
@@ -30,6 +32,34 @@ export interface Manifest {
   aliases: string[];
   /** Payloads only: the Dockerfile, relative to the payload folder. */
   dockerfile: string;
+  /**
+   * Command that must succeed inside a freshly built environment before it is packed, as an argv
+   * array. Written as a string it runs through the environment's own shell: `['/bin/sh', '-c', text]`.
+   */
+  smoke?: string[];
+  /** Runtimes only: the prebuilt Debian environment of the `debian-*` platforms. */
+  debian?: DebianEnvironmentSpec;
+}
+
+/**
+ * The `debian:` section of a runtime manifest: what a prebuilt `debian-<arch>` environment holds.
+ * Versions are not written here: they live in the lock next to the manifest (`debian.lock.json`).
+ */
+export interface DebianEnvironmentSpec {
+  /** Debian release codename, e.g. `bookworm`. */
+  suite: string;
+  /** Debian package names to install (their dependencies come along), sorted as written. */
+  packages: string[];
+  /** Extra environment of every job, added to the defaults in `runtime.yml`. */
+  environment: Record<string, string>;
+  /** Extra folders of the environment mounted into jobs, beyond bin, lib, usr, etc and tmp. */
+  mounts: DebianMount[];
+}
+
+/** One extra mount: an absolute path inside the environment, mounted at the same path. */
+export interface DebianMount {
+  path: string;
+  writable: boolean;
 }
 
 /** One problem found in a project, with where it is and how to fix it. */
