@@ -4,9 +4,16 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-if ! command -v shellcheck >/dev/null 2>&1; then
+# Host tools the specs run for real (each checked, so one already present does not hide another missing).
+missing=()
+for tool in shellcheck:shellcheck mmdebstrap:mmdebstrap bwrap:bubblewrap gpg:gnupg ssh-keygen:openssh-client \
+  dpkg-deb:dpkg; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
+done
+[ -e /usr/share/keyrings/debian-archive-keyring.gpg ] || missing+=(debian-archive-keyring)
+if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq shellcheck mmdebstrap bubblewrap debian-archive-keyring >/dev/null
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 npm ci --no-audit --no-fund
 

@@ -1,4 +1,4 @@
-export type { Deprecation, Registry, RegistryEntry, RegistryProblem } from './types';
+export type { Deprecation, PrebuiltArtifact, Registry, RegistryEntry, RegistryProblem } from './types';
 export { parseRegistry } from './parse-registry';
 export { serializeRegistry } from './serialize-registry';
 export { addEntry, deprecateEntry, emptyRegistry, versionsOf, describeVersions, type RegistrySection } from './edit-registry';

@@ -14,7 +14,26 @@ export interface RegistryEntry {
   deprecated?: Deprecation;
   /** Where the package's CycloneDX SBOM is, like `download_url` (absolute, or relative to the registry file). */
   sbom_url?: string;
+  /**
+   * Prebuilt environments of this version, by platform (`debian-amd64`, …): a client on that
+   * platform unpacks one instead of running the source package's setup. Clients that know only
+   * the Joblet fields ignore it.
+   */
+  prebuilt?: Record<string, PrebuiltArtifact>;
   [extra: string]: unknown;
+}
+
+/** One platform's prebuilt environment package (`<name>-<version>-<platform>.tar.gz`). */
+export interface PrebuiltArtifact {
+  /** Like `download_url`: absolute, or relative to the registry file. */
+  download_url: string;
+  /** `sha256:<64 hex>` of the .tar.gz file. */
+  checksum: string;
+  size: number;
+  /** The lock of exactly what went in (`<name>-<version>-<platform>.lock.json`), like `download_url`. */
+  lock_url?: string;
+  /** The environment's CycloneDX SBOM (its Debian packages as purls), like `download_url`. */
+  sbom_url?: string;
 }
 
 /** The `registry.json` document (format version "1", nested form). Unknown top-level fields are kept. */
