@@ -84,7 +84,7 @@ describe('smoke and debian fields', () => {
 
 describe('prebuilt platforms', () => {
   const manifest = parse(`${base.replace('[debian-amd64, ubuntu-amd64]', '[debian-amd64, debian-arm64, ubuntu-amd64]')}debian:\n  suite: bookworm\n  packages: [a1]\n`).manifest!;
-  const script = (name: string) => ({ name, executable: true });
+  const script = (name: string) => ({ name, tracked: { executable: true } });
 
   it('are the debian-* platforms of a runtime with a debian section', () => {
     expect(prebuiltPlatforms(manifest)).toEqual(['debian-amd64', 'debian-arm64']);
@@ -92,9 +92,9 @@ describe('prebuilt platforms', () => {
   });
 
   it('need the lock instead of a setup script; other platforms still need theirs', () => {
-    const files = [script('setup.sh'), script('setup-ubuntu-amd64.sh'), { name: 'debian.lock.json', executable: false }];
+    const files = [script('manifest.yaml'), script('setup.sh'), script('setup-ubuntu-amd64.sh'), { name: 'debian.lock.json', tracked: { executable: false } }];
     expect(checkProjectFiles(manifest, files, 'runtimes/py')).toEqual([]);
-    const issues = checkProjectFiles(manifest, [script('setup.sh')], 'runtimes/py');
+    const issues = checkProjectFiles(manifest, [script('manifest.yaml'), script('setup.sh')], 'runtimes/py');
     expect(issues.map((i) => [i.rule, i.file])).toEqual([
       ['debian-lock-present', 'runtimes/py/debian.lock.json'],
       ['platform-script-present', 'runtimes/py/setup-ubuntu-amd64.sh'],
@@ -103,7 +103,7 @@ describe('prebuilt platforms', () => {
   });
 
   it('still check a setup script that is there', () => {
-    const files = [script('setup.sh'), script('setup-ubuntu-amd64.sh'), { name: 'setup-debian-amd64.sh', executable: false }, { name: 'debian.lock.json', executable: false }];
+    const files = [script('manifest.yaml'), script('setup.sh'), script('setup-ubuntu-amd64.sh'), { name: 'setup-debian-amd64.sh', tracked: { executable: false } }, { name: 'debian.lock.json', tracked: { executable: false } }];
     expect(checkProjectFiles(manifest, files, 'runtimes/py').map((i) => i.rule)).toEqual(['platform-script-executable']);
   });
 });
