@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '@runway/errors';
@@ -109,6 +110,11 @@ export function directoryTarget(options: DirectoryTargetOptions): TargetAdapter 
       return outcome;
     },
     signing,
+    async readRegistry() {
+      const registry = await readDirectoryRegistry(dir, now());
+      const exists = await access(registryPath).then(() => true, () => false);
+      return { registry, location: registryPath, exists };
+    },
     // A signed index carries `serial` (`nextIndexFiles` refuses to write one unsigned).
     isIndexSigned: async () => (await readDirectoryRegistry(dir, now())).serial !== undefined,
     // Relative URLs are relative to the registry file, as a web server hosting `dir` would serve them.

@@ -158,6 +158,10 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
       });
     },
     signing: options.signing,
+    async readRegistry() {
+      const { registry, text } = await readPublishedRegistry();
+      return { registry, location: location(await branch()), exists: text !== undefined };
+    },
     // A signed index carries `serial` (`nextIndexFiles` refuses to write one unsigned).
     isIndexSigned: async () => (await readPublishedRegistry()).registry.serial !== undefined,
     resolveDownload: (url) => url,

@@ -72,6 +72,8 @@ export interface TargetAdapter {
   editRegistry<O extends string>(edit: RegistryEdit<O>, logger: Logger): Promise<O | 'unchanged' | 'resigned'>;
   /** The signing key and policy of this workspace (loaded once per target). */
   signing(): Promise<ReleaseSigning>;
+  /** Read-only: the published registry (empty when there is none yet, `exists` false) and where it lives. */
+  readRegistry(): Promise<{ registry: Registry; location: string; exists: boolean }>;
   /** Read-only: whether the published registry is a signed index (it carries `serial`). */
   isIndexSigned(): Promise<boolean>;
   /** Where `download_url` can be fetched from: absolute URLs unchanged, relative ones resolved. */
