@@ -1,9 +1,10 @@
-import { access, mkdir, stat } from 'node:fs/promises';
+import { access, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mapFsError } from '@runway/atomic-write';
+import { mapFsError, writeTextAtomically } from '@runway/atomic-write';
 import { UserError } from '@runway/errors';
-import { addEntry, emptyRegistry, registryForUpdate, type Registry, type RegistryEntry, type RegistrySection } from '@runway/registry';
-import { readRegistry, writeRegistry } from '@runway/registry-file';
+import { emptyRegistry, registryForUpdate, type Registry } from '@runway/registry';
+import { readRegistry } from '@runway/registry-file';
+import { indexSignedBy, nextIndexFiles, type SigningKey } from '@runway/trust';
 import { withFileLock } from '@runway/file-lock';
 
 interface Parsed {
@@ -53,35 +54,85 @@ export async function readDirectoryRegistry(dir: string, now: Date): Promise<Reg
   return registry;
 }
 
+/** The signature file next to a directory registry's `registry.json`. */
+const SIGNATURE_FILE = 'registry.json.sig';
+
+/** How the next index is signed: with `key`, or unsigned when there is none (see `nextIndexFiles`). */
+export interface IndexSigning {
+  key: SigningKey | undefined;
+  now: Date;
+}
+
 /**
- * Adds `entry` for `name` to `section` (default `runtimes`) of `<dir>/registry.json` under a lock (read → merge → atomic write), so
- * concurrent releases into one directory never lose each other's entries. `files` are the paths,
- * relative to `dir`, that the entry points at: they must exist, or nothing is written.
+ * The one writer of a directory registry: under the registry's file lock, reads `registry.json`,
+ * applies `edit`, and publishes the result signed (`nextIndexFiles`: serial + 1, a fresh expiry,
+ * `registry.json.sig` over exactly the bytes written), so concurrent writers never lose each
+ * other's changes and every write re-signs. `edit` returns `outcome: 'unchanged'` to write nothing;
+ * with a key, an unchanged index whose signature is missing or does not match (a crash between the
+ * two writes, or a registry never signed) is still re-signed.
+ *
+ * Order of the two writes, each atomic (temp file + rename): `registry.json.sig` first, then
+ * `registry.json`. The rename of `registry.json` is the commit point: once a reader sees the new
+ * index, its signature is already in place, and a crash in between leaves the previous index, whose
+ * content did not change, with a signature that no longer matches, which the next write (or the
+ * re-run of the release, which finds its entry missing) replaces. A reader that fetches the two
+ * files in the instant between the renames gets the old index with the new signature; the client
+ * refuses that pair and fetches both once more, getting a matching pair.
  */
-export async function addToDirectoryRegistry(
-  dir: string, name: string, entry: RegistryEntry, files: string[], now: Date, section: RegistrySection = 'runtimes',
-): Promise<'added' | 'unchanged'> {
+export async function updateDirectoryRegistry<O extends string>(
+  dir: string, edit: (current: Registry) => { registry: Registry; outcome: O | 'unchanged' }, signing: IndexSigning,
+): Promise<O | 'unchanged' | 'resigned'> {
+  await mkdir(dir, { recursive: true }).catch((err) => { throw mapFsError(err, `create the registry folder ${dir}`); });
+  const path = join(dir, 'registry.json');
+  const signaturePath = join(dir, SIGNATURE_FILE);
+  return withFileLock(path, async () => {
+    const current = await readDirectoryRegistry(dir, signing.now);
+    const result = edit(current);
+    let outcome: O | 'unchanged' | 'resigned' = result.outcome;
+    if (outcome === 'unchanged') {
+      if (!signing.key || !(await hasRegistryFile(path))) return outcome;
+      const [bytes, signature] = await Promise.all([readFile(path), readOptional(signaturePath)]);
+      if (indexSignedBy(bytes, signature, signing.key)) return outcome;
+      outcome = 'resigned';
+    }
+    const files = nextIndexFiles({ next: result.registry, previous: current, key: signing.key, now: signing.now });
+    if (files.signature !== undefined) await writeTextAtomically(signaturePath, files.signature);
+    await writeTextAtomically(path, files.registry);
+    // Still under the lock: the file is the one just written, so the next read need not parse it.
+    const key = await fileKey(path);
+    if (key !== undefined) parsed.set(path, { key, registry: deepFreeze({ ...result.registry, ...files.metadata }) });
+    return outcome;
+  });
+}
+
+/**
+ * Refuses (UserError) when a file an entry points at is not in place: the registry never points at
+ * a missing file. `files` are relative to `dir`; `subject` names the change ("add x@1.0.0").
+ */
+export async function requirePublishedFiles(dir: string, files: readonly string[], subject: string): Promise<void> {
   for (const file of files) {
     try {
       await access(join(dir, file));
     } catch {
-      throw new UserError(`cannot add ${name}@${entry.version} to ${join(dir, 'registry.json')}: ${file} is missing`, {
+      throw new UserError(`cannot ${subject} to ${join(dir, 'registry.json')}: ${file} is missing`, {
         hint: 'the registry never points at a missing file: publish the release files first (re-run the release)',
       });
     }
   }
-  await mkdir(dir, { recursive: true }).catch((err) => { throw mapFsError(err, `create the registry folder ${dir}`); });
-  const path = join(dir, 'registry.json');
-  return withFileLock(path, async () => {
-    const result = addEntry(await readDirectoryRegistry(dir, now), name, entry, now, section);
-    if (result.outcome === 'added') {
-      await writeRegistry(path, result.registry);
-      // Still under the lock: the file is the one just written, so the next read need not parse it.
-      const key = await fileKey(path);
-      if (key !== undefined) parsed.set(path, { key, registry: deepFreeze(result.registry) });
-    }
-    return result.outcome;
-  });
+}
+
+async function hasRegistryFile(path: string): Promise<boolean> {
+  return (await fileKey(path)) !== undefined;
+}
+
+/** A small text file's content, or undefined when there is none. */
+async function readOptional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw mapFsError(err, `read ${path}`);
+  }
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,4 +1,4 @@
 export {
   publishFiles, listStoredFiles, releasePath, hasReleaseFolder, type DirectoryFile, type StoredFile, type PublishFilesOptions, type PublishFilesOutcome,
 } from './publish-files';
-export { readDirectoryRegistry, addToDirectoryRegistry } from './directory-registry';
+export { readDirectoryRegistry, requirePublishedFiles, updateDirectoryRegistry, type IndexSigning } from './directory-registry';

@@ -41,7 +41,7 @@ describe('releaseProject into a directory', () => {
     const outcome = await releaseProject(opts);
     expect(outcome).toMatchObject({ project: 'alpha', tag: 'alpha@1.0.0', status: 'released', commit: head });
     const dir = join(root, 'dist', 'registry');
-    expect((await readdir(folder(root, 'alpha@1.0.0'))).sort()).toEqual(['alpha-1.0.0.cdx.json', 'alpha-1.0.0.tar.gz', 'alpha-1.0.0.tar.gz.sha256', 'release.json']);
+    expect((await readdir(folder(root, 'alpha@1.0.0'))).sort()).toEqual(['SHA256SUMS', 'alpha-1.0.0.cdx.json', 'alpha-1.0.0.tar.gz', 'alpha-1.0.0.tar.gz.sha256', 'release.json']);
     expect(JSON.parse(await readFile(join(folder(root, 'alpha@1.0.0'), 'release.json'), 'utf8'))).toEqual({ version: 1, kind: 'runway-release', tag: 'alpha@1.0.0', commit: head });
     // The tag names the built commit, and that commit is the one on origin.
     expect(await git(root, ['rev-parse', 'alpha@1.0.0^{commit}'])).toBe(head);
@@ -256,7 +256,7 @@ describe('releaseProject into a directory', () => {
     const payload = await releaseProject(options(root, { projectRoot: 'payloads/web' }));
     expect(payload).toMatchObject({ project: 'web', tag: 'web@0.3.0', status: 'released' });
     const dir = join(root, 'dist', 'registry');
-    expect((await readdir(folder(root, 'web@0.3.0'))).sort()).toEqual(['release.json', 'web-0.3.0.cdx.json', 'web-0.3.0.tar.gz', 'web-0.3.0.tar.gz.sha256']);
+    expect((await readdir(folder(root, 'web@0.3.0'))).sort()).toEqual(['SHA256SUMS', 'release.json', 'web-0.3.0.cdx.json', 'web-0.3.0.tar.gz', 'web-0.3.0.tar.gz.sha256']);
     const text = await readFile(join(dir, 'registry.json'), 'utf8');
     const registry = JSON.parse(text);
     expect(Object.keys(registry.runtimes)).toEqual(['alpha']);

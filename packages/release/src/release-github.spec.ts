@@ -31,7 +31,7 @@ describe('releaseProject to GitHub', () => {
     expect(await originHead(fx)).not.toBe(built);
     const [release] = fx.server.state.releases;
     expect(release).toMatchObject({ tagName: 'alpha@1.0.0', draft: false, targetCommitish: built });
-    expect(release.assets.map((a) => a.name).sort()).toEqual(['alpha-1.0.0.cdx.json', 'alpha-1.0.0.tar.gz', 'alpha-1.0.0.tar.gz.sha256']);
+    expect(release.assets.map((a) => a.name).sort()).toEqual(['SHA256SUMS', 'alpha-1.0.0.cdx.json', 'alpha-1.0.0.tar.gz', 'alpha-1.0.0.tar.gz.sha256']);
     const entry = (await fx.originRegistry())!.runtimes.alpha['1.0.0'];
     expect(entry.download_url).toBe(`${fx.server.url}/acme/runtimes/releases/download/alpha%401.0.0/alpha-1.0.0.tar.gz`);
     expect(entry.checksum).toBe(`sha256:${outcome.assets[0].sha256}`);
@@ -43,6 +43,7 @@ describe('releaseProject to GitHub', () => {
     expect(writes).toEqual([
       'POST /api/v3/repos/acme/runtimes/releases',
       'POST /api/uploads/repos/acme/runtimes/releases/:id/assets', 'POST /api/uploads/repos/acme/runtimes/releases/:id/assets', 'POST /api/uploads/repos/acme/runtimes/releases/:id/assets',
+      'POST /api/uploads/repos/acme/runtimes/releases/:id/assets',
       'PATCH /api/v3/repos/acme/runtimes/releases/:id',
     ]);
     const log = opts.logger.lines.join('\n');

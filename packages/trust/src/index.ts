@@ -5,7 +5,7 @@ export type { SignatureCheck, SignatureFailure } from './signature-check';
 export { serializeSha256Sums, parseSha256Sums, assetNameProblem, type Sha256Sum } from './sha256sums';
 export { pae, signEnvelope, serializeEnvelope, parseEnvelope, parseEnvelopeLines, verifyEnvelope, INTOTO_PAYLOAD_TYPE, type DsseEnvelope, type DsseSignature, type EnvelopeCheck } from './dsse';
 export { buildProvenance, parseProvenance, STATEMENT_TYPE, SLSA_PROVENANCE_TYPE, RUNWAY_BUILD_TYPE, type ProvenanceInput, type Provenance, type ReleasedProject, type BuildInput } from './provenance';
-export { nextIndexMetadata, readIndexMetadata, checkIndex, DEFAULT_INDEX_TTL_SECONDS, MAX_INDEX_BYTES, type IndexMetadata, type IndexCheck, type IndexRefusalReason } from './signed-index';
+export { nextIndexMetadata, nextIndexFiles, indexSignedBy, readIndexMetadata, checkIndex, DEFAULT_INDEX_TTL_SECONDS, MAX_INDEX_BYTES, type IndexMetadata, type IndexFiles, type IndexCheck, type IndexRefusalReason } from './signed-index';
 export { checkPackageTrust, type PackageCheck, type PackageRefusalReason } from './package-trust';
 export { emptyTrustState, lastSeenSerial, recordIndex, parseTrustState, serializeTrustState, type TrustState, type SeenIndex } from './trust-state';
 export { releaseTrustFiles, signIndex, releaseFileUrl, TRUST_FILES, type TrustFile } from './release-trust-files';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '@runway/errors';
 import { signIndex } from './release-trust-files';
-import { checkIndex, nextIndexMetadata, readIndexMetadata } from './signed-index';
+import { checkIndex, indexSignedBy, nextIndexFiles, nextIndexMetadata, readIndexMetadata } from './signed-index';
 import { formatPrivateKey } from './private-key';
 import { INDEX_NAMESPACE, signSshsig, SUMS_NAMESPACE } from './sshsig';
 import { expectRefusal, newKey, sshKeygenVerify } from './testing/tools';
@@ -103,5 +103,31 @@ describe('checkIndex', () => {
     const old = indexBytes(2, '2026-01-01T00:00:00Z');
     expect(checkIndex({ bytes: old, signature: signIndex(old, key), pinnedKeys: [key.publicKey], lastSeenSerial: 5, now: NOW })).toMatchObject({ reason: 'rollback' });
     expect(checkIndex({ bytes: old, signature: signIndex(old, newKey()), pinnedKeys: [key.publicKey], lastSeenSerial: 5, now: NOW })).toMatchObject({ reason: 'unknown-key' });
+  });
+});
+
+describe('nextIndexFiles', () => {
+  const entry = { version: '1.0.0', description: 'd', download_url: 'releases/download/x@1.0.0/x-1.0.0.tar.gz', checksum: `sha256:${'a'.repeat(64)}`, size: 3, platforms: ['ubuntu-amd64'] };
+  const unsigned = { version: '1' as const, updated_at: '2026-03-01T00:00:00Z', runtimes: { x: { '1.0.0': entry } } };
+
+  it('signs an unsigned registry at serial 1 without touching its entries, then grows the serial', () => {
+    const key = newKey();
+    const first = nextIndexFiles({ next: unsigned, previous: unsigned, key, now: NOW, ttlSeconds: DAY });
+    const doc = JSON.parse(first.registry);
+    expect(doc).toEqual({ ...unsigned, serial: 1, expires: '2026-03-05T12:00:00Z' });
+    // Every byte of the unsigned file but its closing brace is kept; the two fields follow.
+    expect(first.registry.startsWith(`${JSON.stringify(unsigned, null, 2)}`.slice(0, -2))).toBe(true);
+    expect(checkIndex({ bytes: Buffer.from(first.registry), signature: first.signature, pinnedKeys: [key.publicKey], now: NOW })).toMatchObject({ ok: true, serial: 1 });
+    expect(indexSignedBy(Buffer.from(first.registry), first.signature, key)).toBe(true);
+    expect(indexSignedBy(Buffer.from(first.registry), first.signature, newKey())).toBe(false);
+    expect(indexSignedBy(Buffer.from(`${first.registry} `), first.signature, key)).toBe(false);
+    const second = nextIndexFiles({ next: doc, previous: doc, key, now: NOW });
+    expect(JSON.parse(second.registry).serial).toBe(2);
+  });
+
+  it('writes an unsigned registry as it is without a key, and refuses to write a signed one unsigned', () => {
+    expect(nextIndexFiles({ next: unsigned, previous: unsigned, key: undefined, now: NOW })).toEqual({ registry: `${JSON.stringify(unsigned, null, 2)}\n` });
+    const signed = { ...unsigned, serial: 3, expires: '2026-06-01T00:00:00Z' };
+    expect(() => nextIndexFiles({ next: signed, previous: signed, key: undefined, now: NOW })).toThrow(/registry.json is signed, but no signing key is configured/);
   });
 });

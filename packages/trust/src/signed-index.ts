@@ -1,8 +1,10 @@
 import { InternalError, UserError } from '@runway/errors';
-import { timestamp } from '@runway/registry';
+import { serializeRegistry, timestamp, type Registry } from '@runway/registry';
 import { isObject, parseJsonObject } from './json';
+import type { SigningKey } from './private-key';
 import type { PublicKey } from './public-key';
 import type { Refusal } from './refusal';
+import { signIndex } from './release-trust-files';
 import { parseRfc3339 } from './rfc3339';
 import type { SignatureFailure } from './signature-check';
 import { INDEX_NAMESPACE, verifySshsig } from './sshsig';
@@ -126,4 +128,47 @@ export const SIGNATURE_HINTS: Record<SignatureFailure, string> = {
 
 function refuse(reason: IndexRefusalReason, message: string, hint: string): Refusal<IndexRefusalReason> {
   return { ok: false, reason, message, hint };
+}
+
+/** What to publish as the next `registry.json`: its exact text and, when signed, `registry.json.sig` over it. */
+export interface IndexFiles {
+  registry: string;
+  /** Undefined when published unsigned (no key, and the index was never signed). */
+  signature?: string;
+  /** The metadata of a signed index. */
+  metadata?: IndexMetadata;
+}
+
+/**
+ * The files of the next index, for every writer of `registry.json` (release, promote, deprecate,
+ * re-sign): `next` with `serial` + 1 and a fresh `expires` (`nextIndexMetadata` of `previous`, the
+ * document as published before this write), serialised once, and its signature over exactly those
+ * bytes. Without a key the text is `next` as it is, unsigned; but an index that was signed before
+ * is refused (`UserError`): its clients pin the key, and an unsigned or stale-signed successor
+ * would make every one of them refuse the registry. Signing an unsigned registry for the first
+ * time changes nothing but the two top-level fields, so published entries stay byte-identical.
+ */
+export function nextIndexFiles(input: { next: Registry; previous: unknown; key: SigningKey | undefined; now: Date; ttlSeconds?: number }): IndexFiles {
+  const { next, previous, key, now } = input;
+  if (!key) {
+    const read = previous === undefined ? {} : readIndexMetadata(previous);
+    if ('problem' in read || read.metadata) {
+      throw new UserError('registry.json is signed, but no signing key is configured: writing it unsigned would make every client that pins the key refuse it', {
+        hint: 'set RUNWAY_SIGNING_KEY to the private key (or the path of its file) and run again',
+      });
+    }
+    return { registry: serializeRegistry(next) };
+  }
+  const metadata = nextIndexMetadata(previous, now, input.ttlSeconds);
+  const registry = serializeRegistry({ ...next, ...metadata });
+  return { registry, signature: signIndex(Buffer.from(registry), key), metadata };
+}
+
+/**
+ * Whether `signature` is a valid `registry.json.sig` by `key` over exactly `bytes`: a writer that
+ * finds its index unchanged still repairs a signature that is missing or torn (a crash between the
+ * two writes) instead of calling the index done.
+ */
+export function indexSignedBy(bytes: Uint8Array, signature: string | undefined, key: SigningKey): boolean {
+  return signature !== undefined && verifySshsig({ message: bytes, signature, pinnedKeys: [key.publicKey], namespace: INDEX_NAMESPACE }).ok;
 }

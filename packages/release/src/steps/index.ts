@@ -4,13 +4,14 @@ import { buildStep } from './build';
 import { checkPackageStep } from './check-package';
 import { planStep } from './plan';
 import { publishAssetsStep } from './publish-assets';
+import { signStep } from './sign';
 import { sourceStep } from './source';
 import { tagStep } from './tag';
 import { updateRegistryStep } from './update-registry';
 import { validateStep } from './validate';
 import { verifyStep } from './verify';
 
-export { buildStep, checkPackageStep, planStep, publishAssetsStep, sourceStep, tagStep, updateRegistryStep, validateStep, verifyStep };
+export { buildStep, checkPackageStep, planStep, publishAssetsStep, signStep, sourceStep, tagStep, updateRegistryStep, validateStep, verifyStep };
 
 /**
  * The read-only part of a release: after it, every check that can fail has run and nothing has
@@ -21,6 +22,7 @@ export const preflightSteps: readonly Step<ReleaseContext>[] = [
   validateStep,       // manifest rules and required files as committed; a triggering tag must name the manifest version
   buildStep,          // pack <name>-<version>.tar.gz (+ .sha256, + .cdx.json SBOM) from the commit into the run's scratch dir
   checkPackageStep,   // unpack the fresh package with the client's safe extractor (sha256 and size checked too)
+  signStep,           // add SHA256SUMS (+ .sig and provenance.intoto.jsonl with RUNWAY_SIGNING_KEY) to the assets
   planStep,           // read the target; refuse changed content, a tag at another commit, an unpushed commit; log the plan
 ];
 

@@ -1,11 +1,14 @@
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UserError } from '@runway/errors';
 import { createLocalTag, hasRemote, localTagCommit, remoteRefsContaining } from '@runway/git';
-import { addToDirectoryRegistry, hasReleaseFolder, listStoredFiles, publishFiles, readDirectoryRegistry, releasePath } from '@runway/publisher-directory';
+import { hasReleaseFolder, listStoredFiles, publishFiles, readDirectoryRegistry, releasePath, requirePublishedFiles, updateDirectoryRegistry } from '@runway/publisher-directory';
+import { addEntry } from '@runway/registry';
 import { projectReleaseTag } from '@runway/release-policy';
 import { resolveDownloadUrl } from '@runway/safe-archive';
 import { sameAsset } from '../plan-release';
+import { releaseSigningLoader, requireKeyIfConfigured, type ReleaseSigning } from './release-signing';
 import type { TargetAdapter, TargetState } from './target-adapter';
 
 /** The file next to a directory release's assets that records the commit they were built from. */
@@ -20,6 +23,8 @@ export interface DirectoryTargetOptions {
   /** The git checkout released from: the tag is created there. */
   workspaceRoot: string;
   now: () => Date;
+  /** The key and policy every registry write signs with; default: no key, the workspace's policy. */
+  signing?: () => Promise<ReleaseSigning>;
 }
 
 /**
@@ -34,8 +39,9 @@ export interface DirectoryTargetOptions {
  */
 export function directoryTarget(options: DirectoryTargetOptions): TargetAdapter {
   const { dir, baseUrl, workspaceRoot, now } = options;
+  const signing = options.signing ?? releaseSigningLoader({}, workspaceRoot);
   const registryPath = join(dir, 'registry.json');
-  return {
+  const adapter: TargetAdapter = {
     kind: 'directory',
     async inspect(tag, assetNames): Promise<TargetState> {
       const [registry, assets] = await Promise.all([readDirectoryRegistry(dir, now()), listStoredFiles(dir, tag, assetNames)]);
@@ -67,7 +73,7 @@ export function directoryTarget(options: DirectoryTargetOptions): TargetAdapter 
           actions.push(held && sameAsset(held, asset) ? `keep ${join(folder, asset.name)} (identical)` : `write ${join(folder, asset.name)} (${asset.size} bytes)`);
         }
       }
-      if (!state.registry[section]?.[name]?.[version]) actions.push(`verify the files, then add ${name} ${version} to ${section} in ${registryPath}`);
+      if (!state.registry[section]?.[name]?.[version]) actions.push(`verify the files, then add ${name} ${version} to ${section} in ${registryPath} (and re-sign it: registry.json.sig first, then registry.json, under its lock)`);
       return actions;
     },
     async tagCommit(tag, source, logger) {
@@ -92,13 +98,29 @@ export function directoryTarget(options: DirectoryTargetOptions): TargetAdapter 
       const tag = projectReleaseTag(name, entry.version);
       // Every file the entry points at must be in place before the entry is written.
       const files = [entry.download_url, entry.sbom_url].filter((url) => url !== undefined).map((url) => releasePath(tag, url.split('/').pop()!));
-      const outcome = await addToDirectoryRegistry(dir, name, entry, files, now(), section);
+      await requirePublishedFiles(dir, files, `add ${tag}`);
+      const outcome = await adapter.editRegistry({ describe: `add ${tag}`, apply: (current) => addEntry(current, name, entry, now(), section) }, logger);
       if (outcome === 'added') logger.info(`added ${tag} to ${registryPath}`);
       return outcome;
     },
+    async editRegistry(edit, logger) {
+      const key = requireKeyIfConfigured(await signing(), `${registryPath}`);
+      const outcome = await updateDirectoryRegistry(dir, (current) => edit.apply(current), { key, now: now() });
+      if (outcome !== 'unchanged') logger.info(`wrote ${registryPath} to ${edit.describe}, ${key ? `signed (registry.json.sig, key ${key.publicKey.keyId})` : 'unsigned (no signing key)'}`);
+      return outcome;
+    },
+    signing,
+    async readRegistry() {
+      const registry = await readDirectoryRegistry(dir, now());
+      const exists = await access(registryPath).then(() => true, () => false);
+      return { registry, location: registryPath, exists };
+    },
+    // A signed index carries `serial` (`nextIndexFiles` refuses to write one unsigned).
+    isIndexSigned: async () => (await readDirectoryRegistry(dir, now())).serial !== undefined,
     // Relative URLs are relative to the registry file, as a web server hosting `dir` would serve them.
     resolveDownload: (url) => resolveDownloadUrl(url, pathToFileURL(registryPath).href, registryPath),
   };
+  return adapter;
 }
 
 /** Answers of `remoteState` per clone and commit: a bulk release asks once, not per project. */

@@ -1,16 +1,19 @@
 import { TransientError, UserError, withRetry } from '@runway/errors';
 import { commitFiles, fetchBranchTip, hasRemote, mapGitFailure, pushCommit, pushTagAt, readFileAt, remoteTagCommit, type GitIdentity } from '@runway/git';
 import { assetSha256, publishRelease, type GitHubApi, type ReleaseInfo } from '@runway/publisher-github';
-import { addEntry, emptyRegistry, parseRegistry, registryForUpdate, serializeRegistry, type Registry, type RegistryEntry } from '@runway/registry';
+import { addEntry, emptyRegistry, parseRegistry, registryForUpdate, type Registry, type RegistryEntry } from '@runway/registry';
+import { indexSignedBy, nextIndexFiles, TRUST_FILES } from '@runway/trust';
 import { projectReleaseTag } from '@runway/release-policy';
 import { sameAsset } from '../plan-release';
 import type { LocalAsset } from '../release-context';
 import { tagElsewhere } from './directory-target';
+import { requireKeyIfConfigured, type ReleaseSigning } from './release-signing';
 import type { ExistingAsset, TargetAdapter, TargetState } from './target-adapter';
 
 /** How many times the registry commit is rebuilt on a moved branch before giving up. */
 export const REGISTRY_PUSH_ATTEMPTS = 20;
 const REGISTRY_FILE = 'registry.json';
+const SIGNATURE_FILE = TRUST_FILES.indexSignature;
 
 export interface GitHubTargetOptions {
   api: GitHubApi;
@@ -23,6 +26,8 @@ export interface GitHubTargetOptions {
   now: () => Date;
   remote?: string;
   identity?: GitIdentity;
+  /** The key and policy every registry write signs with. */
+  signing: () => Promise<ReleaseSigning>;
 }
 
 const DEFAULT_IDENTITY: GitIdentity = { name: 'runway-release', email: 'runway-release@users.noreply.github.com' };
@@ -44,7 +49,7 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
   const location = (b: string) => `${options.repository}@${b}:${REGISTRY_FILE}`;
 
   /** The registry at the branch tip (fetched now), and that tip. Refuses one with invalid entries, which a rewrite would drop. */
-  async function readPublishedRegistry(): Promise<{ tip: string; registry: Registry }> {
+  async function readPublishedRegistry(): Promise<{ tip: string; registry: Registry; text?: string }> {
     const b = await branch();
     const tip = await fetchBranchTip(workspaceRoot, remote, b).catch((err) => { throw mapGitFailure(err, workspaceRoot, ['fetch', remote]); });
     if (!tip) {
@@ -53,7 +58,7 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
       });
     }
     const text = await readFileAt(workspaceRoot, tip, REGISTRY_FILE).catch((err) => { throw mapGitFailure(err, workspaceRoot, ['cat-file', REGISTRY_FILE]); });
-    return { tip, registry: text === undefined ? emptyRegistry(now()) : registryForUpdate(parseRegistry(text, location(b)), location(b)) };
+    return { tip, text, registry: text === undefined ? emptyRegistry(now()) : registryForUpdate(parseRegistry(text, location(b)), location(b)) };
   }
 
   async function existingAssets(release: ReleaseInfo | undefined, names: string[]): Promise<ExistingAsset[]> {
@@ -61,7 +66,11 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
     return Promise.all(held.map(async (a) => ({ name: a.name, size: a.size, sha256: await assetSha256(api, a) })));
   }
 
-  return {
+  /** The signature at `tip`, or undefined. */
+  const readSignature = (tip: string) =>
+    readFileAt(workspaceRoot, tip, SIGNATURE_FILE).catch((err) => { throw mapGitFailure(err, workspaceRoot, ['cat-file', SIGNATURE_FILE]); });
+
+  const adapter: TargetAdapter = {
     kind: 'github',
     async inspect(tag, assetNames): Promise<TargetState> {
       await requireRemote(workspaceRoot, remote, options.repository, options.serverUrl);
@@ -88,7 +97,7 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
       if (!state.published) actions.push(`publish release ${tag} (draft → false; refused if another release of ${tag} was published first)`);
       if (!state.registry[section]?.[name]?.[version]) {
         actions.push(`download ${assets[0].name} from its public URL and check sha256 and size`);
-        actions.push(`commit ${REGISTRY_FILE} (add ${name} ${version} to ${section}) and push to ${state.registryLocation.split('@').pop()!.split(':')[0]}`);
+        actions.push(`commit ${REGISTRY_FILE} (add ${name} ${version} to ${section}) with ${SIGNATURE_FILE} when signing, and push to ${state.registryLocation.split('@').pop()!.split(':')[0]}`);
       }
       return actions;
     },
@@ -104,31 +113,43 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
     async publishAssets(tag, source, assets, logger) {
       const outcome = await publishRelease(api, {
         tag, commit: source.commit, name: tag, body: releaseNotes(tag, source.commit, assets), prerelease: false,
-        assets: assets.map((a) => ({ ...a, contentType: a.name.endsWith('.tar.gz') ? 'application/gzip' : a.name.endsWith('.json') ? 'application/json' : 'text/plain' })),
+        assets: assets.map((a) => ({ ...a, contentType: contentType(a.name) })),
       }, logger);
       return outcome.status;
     },
     async updateRegistry(section, name, entry, logger) {
       const tag = projectReleaseTag(name, entry.version);
       await assertAssetsBehindEntry(api, tag, entry);
+      return adapter.editRegistry({ describe: `add ${tag}`, apply: (current) => addEntry(current, name, entry, now(), section) }, logger);
+    },
+    async editRegistry(edit, logger) {
+      const key = requireKeyIfConfigured(await options.signing(), location(await branch()));
       const b = await branch();
       // A branch that moved between our read and our push is a transient conflict: read again,
-      // re-apply the entry on the new tip, push again.
+      // re-apply the edit on the new tip, push again.
       return withRetry(async (attempt) => {
-        const { tip, registry } = await readPublishedRegistry();
-        const result = addEntry(registry, name, entry, now(), section);
-        if (result.outcome === 'unchanged') return 'unchanged';
+        const { tip, registry, text } = await readPublishedRegistry();
+        const result = edit.apply(registry);
+        let outcome: string = result.outcome;
+        if (outcome === 'unchanged') {
+          // Unchanged, but an index never signed (or whose signature does not match) is signed now.
+          if (!key || text === undefined || indexSignedBy(Buffer.from(text), await readSignature(tip), key)) return 'unchanged';
+          outcome = 'resigned';
+        }
+        const files = nextIndexFiles({ next: result.registry, previous: registry, key, now: now() });
+        // One commit holds both files: a client reading them at one commit never gets a torn pair.
         const commit = await commitFiles(workspaceRoot, {
-          parent: tip, files: [{ path: REGISTRY_FILE, content: serializeRegistry(result.registry) }], message: `registry: add ${tag}`, identity,
+          parent: tip, message: `registry: ${edit.describe}`, identity,
+          files: [{ path: REGISTRY_FILE, content: files.registry }, ...(files.signature === undefined ? [] : [{ path: SIGNATURE_FILE, content: files.signature }])],
         });
-        if (await pushCommit(workspaceRoot, remote, commit, b) === 'rejected') throw new TransientError(`${b} moved while adding ${tag} (attempt ${attempt})`);
-        logger.info(`pushed ${REGISTRY_FILE} with ${tag} to ${b} (${commit.slice(0, 7)})`);
-        return 'added';
+        if (await pushCommit(workspaceRoot, remote, commit, b) === 'rejected') throw new TransientError(`${b} moved while writing ${REGISTRY_FILE} to ${edit.describe} (attempt ${attempt})`);
+        logger.info(`pushed ${REGISTRY_FILE}${files.signature === undefined ? ' (unsigned: no signing key)' : ` and ${SIGNATURE_FILE} (serial ${files.metadata!.serial}, key ${key!.publicKey.keyId})`} to ${b} (${commit.slice(0, 7)}): ${edit.describe}`);
+        return outcome as typeof result.outcome | 'resigned';
       }, {
         attempts: REGISTRY_PUSH_ATTEMPTS,
         baseDelayMs: 50,
         sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 2_000) * (0.5 + Math.random()))),
-        onRetry: (err) => logger.info(`${err.message}; re-applying the entry on the new tip`),
+        onRetry: (err) => logger.info(`${err.message}; re-applying the change on the new tip`),
       }).catch((err) => {
         if (!(err instanceof TransientError)) throw err;
         throw new UserError(`could not push ${REGISTRY_FILE} to ${b}: the branch kept moving (${REGISTRY_PUSH_ATTEMPTS} attempts)`, {
@@ -136,8 +157,16 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
         });
       });
     },
+    signing: options.signing,
+    async readRegistry() {
+      const { registry, text } = await readPublishedRegistry();
+      return { registry, location: location(await branch()), exists: text !== undefined };
+    },
+    // A signed index carries `serial` (`nextIndexFiles` refuses to write one unsigned).
+    isIndexSigned: async () => (await readPublishedRegistry()).registry.serial !== undefined,
     resolveDownload: (url) => url,
   };
+  return adapter;
 }
 
 /**
@@ -176,6 +205,14 @@ async function assertAssetsBehindEntry(api: GitHubApi, tag: string, entry: Regis
       hint: 're-run the release: it uploads the missing asset first',
     });
   }
+}
+
+/** Pure: the content type of a release asset. */
+function contentType(name: string): string {
+  if (name.endsWith('.tar.gz')) return 'application/gzip';
+  if (name.endsWith('.json')) return 'application/json';
+  if (name.endsWith('.jsonl')) return 'application/jsonl';
+  return 'text/plain';
 }
 
 /** Pure: the body of a runtime or payload release. */

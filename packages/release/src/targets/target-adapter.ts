@@ -2,6 +2,17 @@ import type { Logger } from '@runway/log';
 import type { Registry, RegistryEntry, RegistrySection } from '@runway/registry';
 import type { LocalAsset } from '../release-context';
 import type { ReleaseSource } from '../types';
+import type { ReleaseSigning } from './release-signing';
+
+/**
+ * A change to the published registry: `apply` derives the new registry from the current one, or
+ * says `unchanged` (nothing to write). Applied again on a moved GitHub branch, so it must be pure.
+ */
+export interface RegistryEdit<O extends string = string> {
+  /** What it does, for the commit message and the log: "add python-3.11@1.4.0". */
+  describe: string;
+  apply(current: Registry): { registry: Registry; outcome: O | 'unchanged' };
+}
 
 /** An asset as the target holds it now; `sha256` is known when the target reports or we hashed it. */
 export interface ExistingAsset {
@@ -48,7 +59,23 @@ export interface TargetAdapter {
   /** Publishes exactly `assets` under `tag`, exclusively: a concurrent release of other bytes loses. */
   publishAssets(tag: string, source: ReleaseSource, assets: LocalAsset[], logger: Logger): Promise<'published' | 'unchanged' | 'completed'>;
   /** Adds the entry to `section` of the published registry (only after its download was verified). */
-  updateRegistry(section: RegistrySection, name: string, entry: RegistryEntry, logger: Logger): Promise<'added' | 'unchanged'>;
+  updateRegistry(section: RegistrySection, name: string, entry: RegistryEntry, logger: Logger): Promise<'added' | 'unchanged' | 'resigned'>;
+  /**
+   * The one way to write the published registry, used by `updateRegistry` and by every other
+   * command that changes it (promote, deprecate, re-sign): applies `edit` to the current registry and
+   * publishes the result as a signed index (serial + 1, fresh expiry, `registry.json.sig` over
+   * exactly the bytes written; see `nextIndexFiles`), both files at once: the directory under its
+   * lock, GitHub in one commit. Refuses (UserError) before writing when signing is required or the
+   * index is already signed, and no key is configured. `resigned`: the content was unchanged but
+   * its signature was missing or stale, so it was signed again.
+   */
+  editRegistry<O extends string>(edit: RegistryEdit<O>, logger: Logger): Promise<O | 'unchanged' | 'resigned'>;
+  /** The signing key and policy of this workspace (loaded once per target). */
+  signing(): Promise<ReleaseSigning>;
+  /** Read-only: the published registry (empty when there is none yet, `exists` false) and where it lives. */
+  readRegistry(): Promise<{ registry: Registry; location: string; exists: boolean }>;
+  /** Read-only: whether the published registry is a signed index (it carries `serial`). */
+  isIndexSigned(): Promise<boolean>;
   /** Where `download_url` can be fetched from: absolute URLs unchanged, relative ones resolved. */
   resolveDownload(url: string): string;
 }

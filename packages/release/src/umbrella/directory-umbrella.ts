@@ -23,12 +23,12 @@ export function directoryUmbrella(dir: string, workDir: string): UmbrellaTarget 
       if (text === undefined) return {};
       return { existing: { commit: parseUmbrella(text)?.commit, draft: false } };
     },
-    async publish(publication, doc) {
+    async publish(publication, doc, { trust }) {
       const bytes = serializeUmbrella(doc);
       const path = join(workDir, UMBRELLA_FILE);
       await writeFile(path, bytes);
       try {
-        await publishFiles(dir, doc.tag, [{ name: UMBRELLA_FILE, path, sha256: createHash('sha256').update(bytes).digest('hex') }], { replace: publication.release !== 'create' });
+        await publishFiles(dir, doc.tag, [{ name: UMBRELLA_FILE, path, sha256: createHash('sha256').update(bytes).digest('hex') }, ...trust], { replace: publication.release !== 'create' });
       } finally {
         await rm(path, { force: true });
       }

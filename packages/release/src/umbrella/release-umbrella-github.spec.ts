@@ -48,7 +48,7 @@ describe('umbrella release on GitHub (real git, the bare origin behind the GitHu
     const [umbrella] = releases('v2.0.0');
     expect(umbrella).toMatchObject({ prerelease: false, targetCommitish: head });
     expect(umbrella.body).toMatch(/\| node \| 2\.0\.0 \| `[0-9a-f]{64}` \| \[node@2\.0\.0\]\(http/);
-    expect(umbrella.assets.map((a) => a.name)).toEqual(['umbrella.json']);
+    expect(umbrella.assets.map((a) => a.name)).toEqual(['umbrella.json', 'SHA256SUMS']);
     expect(JSON.parse(umbrella.assets[0].data.toString())).toMatchObject({ commit: head, release_commit: result.releaseCommit });
     await fx.assertConverged();
     // A re-run converges on the same commit and changes nothing.

@@ -1,9 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { generateKeyPairSync } from 'node:crypto';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '@runway/errors';
 import { memoryLogger } from '@runway/log';
 import { DEFAULT_OVERRIDABLE_TAGS, umbrellaTrigger } from '@runway/release-policy';
+import { checkIndex, formatPrivateKey, INTOTO_PAYLOAD_TYPE, parseEnvelopeLines, parseProvenance, signingKeyFromKeyObject, SUMS_NAMESPACE, verifyEnvelope, verifySshsig } from '@runway/trust';
 import { commitAll, git, gitWorkspace, payloadFiles, runtimeFiles } from '../testing/fixtures';
 import { treeHash } from '../testing/tree-hash';
 import { releaseUmbrella, type UmbrellaOptions } from './release-umbrella';
@@ -58,6 +60,35 @@ describe('releaseUmbrella into a directory', () => {
     const again = await releaseUmbrella(options(root));
     expect(again).toMatchObject({ status: 'released', releaseCommit: result.releaseCommit });
     expect(again.status === 'released' && again.outcomes.every((o) => o.status === 'already-released')).toBe(true);
+  });
+
+  it('signs the umbrella\'s own assets and every package, and the registry once per entry; a re-run keeps them byte-identical', async () => {
+    const { root } = await gitWorkspace({ ...runtimeFiles('alpha', '3.0.0'), ...runtimeFiles('beta', '3.0.0') });
+    const key = signingKeyFromKeyObject(generateKeyPairSync('ed25519').privateKey, 'runway-release');
+    const signed = { projects: [{ root: 'runtimes/alpha' }, { root: 'runtimes/beta' }], env: { RUNWAY_SIGNING_KEY: formatPrivateKey(key) } };
+    const dry = options(root, { ...signed, dryRun: true });
+    await releaseUmbrella(dry);
+    expect(dry.logger.lines.join('\n')).toContain(`would sign v3.0.0: SHA256SUMS, SHA256SUMS.sig, provenance.intoto.jsonl over 1 asset(s) with key ${key.publicKey.keyId}`);
+    expect((await releaseUmbrella(options(root, signed))).status).toBe('released');
+    const folder = join(root, 'dist/registry/releases/download/v3.0.0');
+    const read = (name: string) => readFile(join(folder, name));
+    expect((await readdir(folder)).sort()).toEqual(['SHA256SUMS', 'SHA256SUMS.sig', 'provenance.intoto.jsonl', 'umbrella.json']);
+    expect(verifySshsig({ message: await read('SHA256SUMS'), signature: await read('SHA256SUMS.sig'), pinnedKeys: [key.publicKey], namespace: SUMS_NAMESPACE }).ok).toBe(true);
+    const [envelope] = parseEnvelopeLines(await read('provenance.intoto.jsonl'));
+    const checked = verifyEnvelope(envelope, { payloadType: INTOTO_PAYLOAD_TYPE, pinnedKeys: [key.publicKey] });
+    if (!checked.ok) throw new Error(checked.message);
+    expect(parseProvenance(checked.payload)).toMatchObject({
+      tag: 'v3.0.0', subjects: [{ name: 'umbrella.json' }],
+      projects: [{ name: 'alpha', kind: 'runtime', version: '3.0.0', path: 'runtimes/alpha' }, { name: 'beta', kind: 'runtime', version: '3.0.0', path: 'runtimes/beta' }],
+    });
+    for (const tag of ['alpha@3.0.0', 'beta@3.0.0']) expect(await readdir(join(root, 'dist/registry/releases/download', tag))).toContain('SHA256SUMS.sig');
+    const registry = join(root, 'dist/registry');
+    const bytes = await readFile(join(registry, 'registry.json'));
+    expect(checkIndex({ bytes, signature: await readFile(join(registry, 'registry.json.sig'), 'utf8'), pinnedKeys: [key.publicKey], now: new Date() })).toMatchObject({ ok: true, serial: 2 });
+    const sums = await read('SHA256SUMS.sig');
+    expect((await releaseUmbrella(options(root, signed))).status).toBe('released');
+    expect(await read('SHA256SUMS.sig')).toEqual(sums);
+    expect(await readFile(join(registry, 'registry.json'))).toEqual(bytes);
   });
 
   it('releases the tagged commit itself when every manifest already says X.Y.Z', async () => {

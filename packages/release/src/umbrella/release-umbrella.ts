@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,16 +6,20 @@ import { formatError, UserError } from '@runway/errors';
 import type { Logger } from '@runway/log';
 import { createGitHubApi, type GitHubApi } from '@runway/publisher-github';
 import { decideUmbrellaPublication, isOverridableTag, type UmbrellaPublication, type UmbrellaTrigger } from '@runway/release-policy';
+import type { ReleasedProject } from '@runway/trust';
+import type { LocalAsset } from '../release-context';
 import { prepareRelease, type PreparedRelease } from '../release-project';
 import { runSteps, type Renderer } from '../runner';
 import { makeReleaseCommit } from '../source/release-commit';
 import { sourceFromWorkingTree } from '../source/working-tree';
 import type { Step, StepContext } from '../step';
+import { builderId, signReleaseAssets, sourceDateEpochOf, sourceRepository } from '../steps/sign';
+import { loadReleaseSigning } from '../targets/release-signing';
 import { requireRemote } from '../targets/github-target';
 import type { ReleaseOutcome, ReleaseTarget } from '../types';
 import { directoryUmbrella } from './directory-umbrella';
 import { githubUmbrella } from './github-umbrella';
-import { renderUmbrellaBody, umbrellaDocument } from './umbrella-document';
+import { renderUmbrellaBody, serializeUmbrella, umbrellaDocument, UMBRELLA_FILE, type UmbrellaDocument } from './umbrella-document';
 import type { UmbrellaTarget } from './umbrella-target';
 
 /** A project the umbrella covers: every runtime and payload is released under it. */
@@ -58,6 +63,35 @@ interface UmbrellaFacts {
   /** releasing packages. */
   outcomes?: ReleaseOutcome[];
   location?: string;
+}
+
+/**
+ * The trust files of the umbrella's own assets (`umbrella.json`): `SHA256SUMS`, and with the key its
+ * signature and the provenance naming every project released under it, built from the release
+ * commit. The packages are signed by their own releases. A dry run only logs what would be signed.
+ */
+async function signUmbrella(ctx: UmbrellaContext, doc: UmbrellaDocument, bytes: string): Promise<LocalAsset[]> {
+  const { options, facts, trigger } = ctx;
+  const projects = options.projects.flatMap((project, i) => {
+    const preview = facts.prepared?.[i]?.preview;
+    if (!preview?.entry) return [];
+    const kind: ReleasedProject['kind'] = project.root.split('/')[0] === 'payloads' ? 'payload' : 'runtime';
+    return [{ name: preview.project, kind, version: preview.entry.version, path: project.root }];
+  });
+  return signReleaseAssets({
+    signing: await loadReleaseSigning(options.env, options.workspaceRoot),
+    provenance: {
+      assets: [{ name: UMBRELLA_FILE, sha256: createHash('sha256').update(bytes).digest('hex') }],
+      source: { repository: await sourceRepository(options.workspaceRoot), commit: doc.release_commit, ref: `refs/tags/${trigger.tag}` },
+      tag: trigger.tag,
+      projects,
+      ...sourceDateEpochOf(options.env),
+      builder: { id: builderId(options.env) },
+    },
+    workDir: ctx.workDir, logger: ctx.logger, dryRun: options.dryRun,
+    // Every package's own preflight already refused an unsigned release into a signed registry.
+    isIndexSigned: async () => false,
+  });
 }
 
 interface UmbrellaContext extends StepContext {
@@ -143,6 +177,7 @@ export const umbrellaSteps: readonly Step<UmbrellaContext>[] = [
       const doc = umbrellaDocument(trigger.tag, facts.tagged!, facts.releaseCommit!, prepared.map((p) => p.preview));
       ctx.logger.info(`umbrella ${trigger.tag} (${facts.replaceable ? 'replaceable' : 'immutable'}): tag ${facts.publication!.tag}, release ${facts.publication!.release}`
         + `${trigger.kind === 'bulk' ? `, every manifest set to ${trigger.version}` : ''}\n${renderUmbrellaBody(doc)}`);
+      if (ctx.options.dryRun) await signUmbrella(ctx, doc, serializeUmbrella(doc));
     },
   },
   {
@@ -162,7 +197,8 @@ export const umbrellaSteps: readonly Step<UmbrellaContext>[] = [
     async run(ctx) {
       const { trigger, facts } = ctx;
       const doc = umbrellaDocument(trigger.tag, facts.tagged!, facts.releaseCommit!, facts.outcomes!);
-      facts.location = await ctx.umbrella.publish(facts.publication!, doc, { prerelease: trigger.kind !== 'bulk' });
+      const trust = await signUmbrella(ctx, doc, serializeUmbrella(doc));
+      facts.location = await ctx.umbrella.publish(facts.publication!, doc, { prerelease: trigger.kind !== 'bulk', trust });
       ctx.logger.info(`umbrella ${trigger.tag} published: ${facts.location}`);
     },
   },

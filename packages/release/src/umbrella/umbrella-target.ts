@@ -1,4 +1,5 @@
 import type { ExistingUmbrella, UmbrellaPublication } from '@runway/release-policy';
+import type { LocalAsset } from '../release-context';
 import type { UmbrellaDocument } from './umbrella-document';
 
 /** What an umbrella target holds for a tag before anything changes. */
@@ -13,6 +14,9 @@ export interface UmbrellaState {
 export interface UmbrellaTarget {
   /** Read-only: the current state for `tag`; refuses (UserError) a target that cannot be used. */
   inspect(tag: string): Promise<UmbrellaState>;
-  /** Applies a decided publication; safe to run again with the same arguments. Returns where it went. */
-  publish(publication: UmbrellaPublication, doc: UmbrellaDocument, options: { prerelease: boolean }): Promise<string>;
+  /**
+   * Applies a decided publication with `umbrella.json` and the trust files (`SHA256SUMS`, and when
+   * signed its signature and the provenance); safe to run again with the same arguments. Returns where it went.
+   */
+  publish(publication: UmbrellaPublication, doc: UmbrellaDocument, options: { prerelease: boolean; trust: readonly LocalAsset[] }): Promise<string>;
 }
