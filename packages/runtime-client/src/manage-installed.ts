@@ -13,7 +13,7 @@ export async function installedVersions(dir: string, name: string): Promise<stri
 }
 
 /** The install folder of `name@version`, or a UserError listing what is installed instead. */
-async function installedFolder(dir: string, name: string, version: string): Promise<string> {
+export async function installedFolder(dir: string, name: string, version: string): Promise<string> {
   checkInstallTarget(name, version);
   const path = installPath(dir, name, version);
   if ((await lstat(path).catch(() => undefined))?.isDirectory()) return path;
