@@ -119,7 +119,7 @@ describe('installRuntime', () => {
     await appendFile(join(req.dir, 'py-1.0.0', 'bin', 'python'), 'tampered');
     await writeFile(join(req.dir, 'py-1.0.0', 'extra'), '');
     expect((await verifyRuntime(req.dir, 'py', '1.0.0')).problems).toEqual(['modified: bin/python (content changed)', 'unexpected: extra']);
-    expect((await verifyRuntime(req.dir, 'py', '1.1.0', `sha256:${'f'.repeat(64)}`)).problems).toEqual([
+    expect((await verifyRuntime(req.dir, 'py', '1.1.0', { checksum: `sha256:${'f'.repeat(64)}` })).problems).toEqual([
       `installed from a package with checksum ${sha256(pkg)}, the registry lists sha256:${'f'.repeat(64)}`,
     ]);
 
