@@ -67,7 +67,10 @@ describe('chooseInstall (the version and artifact install takes)', () => {
     // Every version it names installs on this host; the one it leaves out does not.
     expect(chooseInstall('python-3.11', v, '1.0.0', { platforms: DEBIAN_12_AMD64 }).artifact).toMatchObject({ kind: 'source', platform: 'debian-amd64' });
     expect(chooseInstall('python-3.11', v, '2.1.0-rc.1', { platforms: DEBIAN_12_AMD64 }).artifact).toMatchObject({ kind: 'prebuilt', platform: 'debian-amd64' });
-    expect(() => chooseInstall('python-3.11', v, '2.0.0', { platforms: DEBIAN_12_AMD64 })).toThrowError('python-3.11@2.0.0 cannot be installed on debian-amd64: its source package supports ubuntu-amd64');
+    expect(() => chooseInstall('python-3.11', v, '2.0.0', { platforms: DEBIAN_12_AMD64 })).toThrowError(expect.objectContaining({
+      message: 'python-3.11@2.0.0 cannot be installed on debian-amd64: its source package supports ubuntu-amd64',
+      hint: 'to install it anyway, name a supported platform: --platform ubuntu-amd64',
+    }));
   });
 
   it('with no version for this machine, lists what exists (prebuilt marked) and the --platform that works', () => {

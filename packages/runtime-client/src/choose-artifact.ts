@@ -101,13 +101,15 @@ function describeSupport(versions: Record<string, RegistryEntry>, sourceOnly: bo
 export function chooseInstall(name: string, versions: Record<string, RegistryEntry>, spec: string, opts: ChoiceOptions): InstallChoice {
   const sourceOnly = opts.sourceOnly ?? false;
   const where = opts.platforms.map(show).join(', ') || 'this machine';
-  const otherwise = (extra = '') => {
-    const { text, platforms } = describeSupport(versions, sourceOnly);
-    const withoutSource = sourceOnly && Object.values(versions).some((e) => opts.platforms.some((p) => prebuiltFor(e, name, p)));
+  // The hint names only what works: dropping --source, or a platform `of` (one version, or all) supports, `preferred` first.
+  const otherwise = (of: Record<string, RegistryEntry> = versions, preferred: string[] = []) => {
+    const { text, platforms } = describeSupport(of, sourceOnly);
+    const withoutSource = sourceOnly && Object.values(of).some((e) => opts.platforms.some((p) => prebuiltFor(e, name, p)));
+    const [first] = [...preferred, ...platforms];
     return {
       text: text || 'no platform',
-      hint: withoutSource ? `drop --source: a prebuilt environment exists for this platform${extra}`
-        : platforms.length > 0 ? `to install it anyway, name a supported platform: --platform ${show(platforms[0])}${extra}`
+      hint: withoutSource ? 'drop --source: a prebuilt environment exists for this platform'
+        : first !== undefined ? `to install it anyway, name a supported platform: --platform ${show(first)}`
           : 'ask the registry maintainer to list its platforms',
     };
   };
@@ -117,7 +119,7 @@ export function chooseInstall(name: string, versions: Record<string, RegistryEnt
     const artifact = artifactFor(entry, name, opts);
     if (artifact) return { entry: { ...entry, name }, artifact };
     const prebuilt = prebuiltPlatforms(entry);
-    const { hint } = otherwise();
+    const { hint } = otherwise({ [spec]: entry }, entry.platforms);
     throw new UserError(`${show(name)}@${show(spec)} cannot be installed on ${where}${sourceOnly ? ' from source' : ''}: its source package supports ${entry.platforms.map(show).join(', ') || 'no platform'}${prebuilt.length > 0 && !sourceOnly ? `; prebuilt environments exist for ${prebuilt.map(show).join(', ')}` : ''}`, { hint });
   }
   // The first platform any version installs on, as `hostPlatforms()` orders them (ID before ID_LIKE).
