@@ -3,8 +3,11 @@ export { loadRegistry, DEFAULT_MAX_REGISTRY_BYTES, DEFAULT_REGISTRY_DEADLINE_MS,
 export { fetchCached, DEFAULT_TTL_MS, type CachedFetchOptions, type ConditionalRequest, type FetchedIndex } from './http-cache';
 export { buildCatalog, summarizeCatalog, findRuntime, parseRuntimeSpec, type CatalogRuntime, type RuntimeSummary } from './catalog';
 export { installRuntime, type InstallRequest, type InstallResult } from './install-runtime';
+export { installFromRegistry, DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS, type InstallFromRegistryRequest, type InstallFromRegistryResult } from './install-from-registry';
+export { chooseInstall, artifactFor, prebuiltFor, prebuiltPlatforms, type ArtifactKind, type ChosenArtifact, type ChoiceOptions, type InstallChoice } from './choose-artifact';
+export { execInstalledRuntime, type ExecInstalledRequest, type ExecInstalledResult } from './exec-installed';
 export { removeRuntime, verifyRuntime, installedVersions, type VerifyResult } from './manage-installed';
-export { RECEIPT_FILE, describeTree, compareTrees, readReceipt, type InstallReceipt, type ReceiptTrust } from './install-receipt';
+export { RECEIPT_FILE, describeTree, compareTrees, readReceipt, describeArtifact, type InstallReceipt, type ReceiptArtifact, type ReceiptTrust } from './install-receipt';
 export { checkInstallTarget, installPath } from './install-paths';
 export { hostPlatform, hostPlatforms, platformsFrom } from './host-platform';
 export { clientPaths, parseRegistriesConfig, readRegistriesConfig, type ClientPaths, type ConfiguredRegistry } from './settings';

@@ -28,6 +28,17 @@ export interface ReceiptTrust {
   };
 }
 
+/**
+ * Which artifact a folder was installed from: the source package (scripts; absent in receipts
+ * older than prebuilt environments means the same) or one platform's prebuilt environment.
+ */
+export type ReceiptArtifact = { kind: 'source'; platform?: string } | { kind: 'prebuilt'; platform: string };
+
+/** `source package` or `prebuilt environment for debian-amd64`, for messages. */
+export function describeArtifact(artifact: ReceiptArtifact | undefined): string {
+  return artifact?.kind === 'prebuilt' ? `prebuilt environment for ${escapeText(String(artifact.platform), 80)}` : 'source package';
+}
+
 export interface InstallReceipt {
   format: 1;
   kind: 'runway-install';
@@ -46,6 +57,8 @@ export interface InstallReceipt {
   registry?: string;
   /** Present when keys were pinned for that registry and everything verified. */
   trust?: ReceiptTrust;
+  /** The artifact installed (absent: the source package). `checksum` and `size` are that artifact's. */
+  artifact?: ReceiptArtifact;
 }
 
 async function sha256File(path: string): Promise<string> {

@@ -119,7 +119,7 @@ describe('installRuntime', () => {
     await appendFile(join(req.dir, 'py-1.0.0', 'bin', 'python'), 'tampered');
     await writeFile(join(req.dir, 'py-1.0.0', 'extra'), '');
     expect((await verifyRuntime(req.dir, 'py', '1.0.0')).problems).toEqual(['modified: bin/python (content changed)', 'unexpected: extra']);
-    expect((await verifyRuntime(req.dir, 'py', '1.1.0', `sha256:${'f'.repeat(64)}`)).problems).toEqual([
+    expect((await verifyRuntime(req.dir, 'py', '1.1.0', { checksum: `sha256:${'f'.repeat(64)}` })).problems).toEqual([
       `installed from a package with checksum ${sha256(pkg)}, the registry lists sha256:${'f'.repeat(64)}`,
     ]);
 
@@ -153,5 +153,40 @@ describe('installRuntime', () => {
     const req = await request(`file://${join(root, 'py.tar.gz')}`);
     await installRuntime(req);
     await expect(installRuntime({ ...req, checksum: `sha256:${'e'.repeat(64)}` })).rejects.toThrowError(/installed at .* from a package with checksum/);
+  });
+});
+
+describe('installRuntime of a prebuilt environment', () => {
+  const env = tgzBytes([
+    { path: 'py/', type: '5' },
+    { path: 'py/runtime.yml', content: 'mounts:\n  - source: isolated/usr\n    target: /usr\n' },
+    { path: 'py/isolated/', type: '5' },
+    { path: 'py/isolated/usr/', type: '5' },
+    { path: 'py/setup.sh', mode: 0o755, content: 'echo ran > "$RUNTIME_DIR/setup.out"\n' },
+  ]);
+
+  it('unpacks it without running anything, even when asked to set up, and records the artifact', async () => {
+    const server = await httpServer((_req, res) => res.end(env));
+    const stdout = new PassThrough();
+    const req = await request(`${server.url}/py-1.0.0-debian-amd64.tar.gz`, {
+      checksum: sha256(env), size: env.length, artifact: { kind: 'prebuilt', platform: 'debian-amd64' },
+      setup: { platform: 'debian-amd64', env: { PATH: process.env.PATH }, stdout, stderr: stdout },
+    });
+    const result = await installRuntime(req);
+    expect(result.receipt).toMatchObject({ setup: null, checksum: sha256(env), artifact: { kind: 'prebuilt', platform: 'debian-amd64' } });
+    expect((await readdir(result.path)).sort()).toEqual(['.runway-install.json', 'isolated', 'runtime.yml', 'setup.sh']);
+    // The same version's source package is refused over it, not mixed in.
+    await expect(installRuntime({ ...req, checksum: sha256(pkg), size: pkg.length, artifact: { kind: 'source' } })).rejects.toThrowError(
+      `py@1.0.0 is already installed at ${result.path} from its prebuilt environment for debian-amd64, not its source package; nothing was changed`,
+    );
+    expect(await verifyRuntime(req.dir, 'py', '1.0.0', { checksum: sha256(pkg), prebuilt: { 'debian-amd64': { download_url: 'x', checksum: sha256(env), size: env.length } } })).toMatchObject({ ok: true });
+    expect((await verifyRuntime(req.dir, 'py', '1.0.0', { checksum: sha256(pkg) })).problems).toEqual(['installed from the prebuilt environment for debian-amd64, which the registry no longer lists']);
+  });
+
+  it('refuses a prebuilt package without runtime.yml and isolated/ at its top, leaving nothing behind', async () => {
+    const server = await httpServer((_req, res) => res.end(pkg));
+    const req = await request(`${server.url}/py.tar.gz`, { artifact: { kind: 'prebuilt', platform: 'debian-amd64' } });
+    await expect(installRuntime(req)).rejects.toThrowError(/the prebuilt environment must hold runtime\.yml and the folder isolated\/ at its top/);
+    expect(await readdir(req.dir)).toEqual([]);
   });
 });

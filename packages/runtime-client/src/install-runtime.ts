@@ -6,7 +6,7 @@ import { UserError, type RetryOptions } from '@runway/errors';
 import type { Logger } from '@runway/log';
 import { deadlineAfter, extractTarball, openDownload, UnsafeArchiveError, withRetryBefore, type ExtractedItem } from '@runway/safe-archive';
 import { withInstallLock } from './install-lock';
-import { checkReceiptFor, describeTree, readReceipt, RECEIPT_FILE, rootItem, type InstallReceipt, type ReceiptTrust } from './install-receipt';
+import { checkReceiptFor, describeArtifact, describeTree, readReceipt, RECEIPT_FILE, rootItem, type InstallReceipt, type ReceiptArtifact, type ReceiptTrust } from './install-receipt';
 import { checkInstallTarget, installPath } from './install-paths';
 import { chooseSetupScript, runSetupScript } from './setup-script';
 
@@ -45,6 +45,11 @@ export interface InstallRequest {
   registry?: string;
   /** How the package was verified against pinned keys (checked by the caller before the download), recorded in the receipt. */
   trust?: ReceiptTrust;
+  /**
+   * Which artifact `url` is (default: the source package). A prebuilt environment must hold
+   * `runtime.yml` and `isolated/`, and nothing of it is executed.
+   */
+  artifact?: ReceiptArtifact;
 }
 
 export interface InstallResult {
@@ -102,12 +107,29 @@ export async function installRuntime(req: InstallRequest): Promise<InstallResult
   }
 }
 
+/**
+ * A prebuilt environment is ready to run as unpacked: `runtime.yml` (a regular file) and
+ * `isolated/` (a folder) at its top. Anything else is refused before it is renamed into place.
+ */
+function checkPrebuiltLayout(label: string, items: readonly ExtractedItem[]): void {
+  const has = (path: string, type: ExtractedItem['type']) => items.some((i) => i.path === path && i.type === type);
+  if (!has('runtime.yml', 'file') || !has('isolated', 'dir')) {
+    throw new UnsafeArchiveError(label, 'the prebuilt environment must hold runtime.yml and the folder isolated/ at its top');
+  }
+}
+
 async function installLocked(req: InstallRequest): Promise<InstallResult> {
   const target = installPath(req.dir, req.name, req.version);
   await removeLeftovers(req.dir, req.name);
   if (await lstat(target).then(() => true, () => false)) {
     const receipt = await readReceipt(target);
     if (receipt) checkReceiptFor(target, receipt, req.name, req.version, 'installed');
+    const artifact = describeArtifact(req.artifact);
+    if (receipt && describeArtifact(receipt.artifact) !== artifact) {
+      throw new UserError(`${req.name}@${req.version} is already installed at ${target} from its ${describeArtifact(receipt.artifact)}, not its ${artifact}; nothing was changed`, {
+        hint: `versions install once per folder: run "runway runtime remove ${req.name}@${req.version}" first to replace it, or install into another --dir`,
+      });
+    }
     if (receipt?.checksum === req.checksum) {
       // Installed before keys were pinned: the package is the one just verified, so the receipt learns how.
       if (req.trust && !receipt.trust) await writeReceipt(target, Object.assign(receipt, { registry: req.registry, trust: req.trust }));
@@ -142,12 +164,13 @@ async function installLocked(req: InstallRequest): Promise<InstallResult> {
       onRetry: (err, attempt) => req.logger.warn(`${err.message}; retrying (attempt ${attempt + 1})`),
     });
     if (extracted.items.some((i) => i.path === RECEIPT_FILE)) throw new UnsafeArchiveError(label, `the package contains ${RECEIPT_FILE}, the name of runway's install receipt`);
+    if (req.artifact?.kind === 'prebuilt') checkPrebuiltLayout(label, extracted.items);
     await rename(join(staging, req.name), target);
     // From here on the folder is visible: any failure (setup, receipt write) removes it again.
     try {
       let files: ExtractedItem[] = [await rootItem(target), ...extracted.items.sort((a, b) => (a.path < b.path ? -1 : 1))];
       let script: string | null = null;
-      if (req.setup) {
+      if (req.setup && req.artifact?.kind !== 'prebuilt') {
         script = await chooseSetupScript(target, req.setup.platform);
         req.logger.info(`running ${script} for ${label}`);
         await runSetupScript({ installDir: target, script, name: req.name, version: req.version, ...req.setup });
@@ -159,6 +182,7 @@ async function installLocked(req: InstallRequest): Promise<InstallResult> {
         installed_at: req.now().toISOString(), setup: script, files,
         ...(req.registry !== undefined && { registry: req.registry }),
         ...(req.trust && { trust: req.trust }),
+        ...(req.artifact && { artifact: req.artifact }),
       };
       await writeReceipt(target, receipt);
       return { outcome: 'installed', path: target, receipt };

@@ -1,8 +1,10 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { mapFsError } from '@runway/atomic-write';
 import { UserError } from '@runway/errors';
+import { escapeText } from '@runway/log';
+import { ownValue, type RegistryEntry } from '@runway/registry';
 import { withInstallLock } from './install-lock';
-import { checkReceiptFor, compareTrees, describeTree, readReceipt, type InstallReceipt } from './install-receipt';
+import { checkReceiptFor, compareTrees, describeArtifact, describeTree, readReceipt, type InstallReceipt } from './install-receipt';
 import { checkInstallTarget, installPath, parseInstallFolder } from './install-paths';
 import { discardFolder } from './install-runtime';
 
@@ -13,7 +15,7 @@ export async function installedVersions(dir: string, name: string): Promise<stri
 }
 
 /** The install folder of `name@version`, or a UserError listing what is installed instead. */
-async function installedFolder(dir: string, name: string, version: string): Promise<string> {
+export async function installedFolder(dir: string, name: string, version: string): Promise<string> {
   checkInstallTarget(name, version);
   const path = installPath(dir, name, version);
   if ((await lstat(path).catch(() => undefined))?.isDirectory()) return path;
@@ -58,11 +60,12 @@ export interface VerifyResult {
 
 /**
  * Re-checks an installed runtime against the receipt written at install time: every file's
- * sha256, mode, link target, and no missing or extra entries. `expectedChecksum` (from a
- * registry) also checks that the install came from the package the registry lists now.
+ * sha256, mode, link target, and no missing or extra entries. `listed` (the version's registry
+ * entry) also checks that the install came from the artifact the registry lists now: the prebuilt
+ * environment of the platform the receipt names, or the source package.
  * @throws UserError when the folder's receipt names another name or version.
  */
-export async function verifyRuntime(dir: string, name: string, version: string, expectedChecksum?: string): Promise<VerifyResult> {
+export async function verifyRuntime(dir: string, name: string, version: string, listed?: Pick<RegistryEntry, 'checksum' | 'prebuilt'>): Promise<VerifyResult> {
   const path = await installedFolder(dir, name, version);
   const receipt = await readReceipt(path);
   if (!receipt) return { path, ok: false, problems: ['no install receipt (.runway-install.json): the install was interrupted or not made by runway'] };
@@ -71,8 +74,11 @@ export async function verifyRuntime(dir: string, name: string, version: string, 
     throw mapFsError(err, `read ${path}`);
   });
   const problems = compareTrees(receipt.files, tree);
-  if (expectedChecksum && expectedChecksum !== receipt.checksum) {
-    problems.unshift(`installed from a package with checksum ${receipt.checksum}, the registry lists ${expectedChecksum}`);
+  if (listed) {
+    const artifact = receipt.artifact;
+    const expected = artifact?.kind === 'prebuilt' ? ownValue(listed.prebuilt, String(artifact.platform))?.checksum : listed.checksum;
+    if (expected === undefined) problems.unshift(`installed from the ${describeArtifact(artifact)}, which the registry no longer lists`);
+    else if (expected !== receipt.checksum) problems.unshift(`installed from a package with checksum ${receipt.checksum}, the registry lists ${escapeText(String(expected), 80)}`);
   }
   return { path, ok: problems.length === 0, problems, receipt };
 }

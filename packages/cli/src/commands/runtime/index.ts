@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../../context';
+import { registerExec } from './exec';
 import { registerInfo } from './info';
 import { registerInstall } from './install';
 import { registerList } from './list';
@@ -14,10 +15,11 @@ import { registerVerify } from './verify';
  */
 export function register(program: Command, parent: CliContext): void {
   const ctx: CliContext = { ...parent, logger: escapingLogger(parent.logger) };
-  const runtime = program.command('runtime').description('list, inspect, install, verify and remove runtimes from a registry');
+  const runtime = program.command('runtime').description('list, inspect, install, verify and remove runtimes from a registry, and run commands in them');
   registerList(runtime, ctx);
   registerInfo(runtime, ctx);
   registerInstall(runtime, ctx);
   registerRemove(runtime, ctx);
   registerVerify(runtime, ctx);
+  registerExec(runtime, ctx);
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { escapeText } from '@runway/log';
 import { isDeprecated, latestVersion, resolveVersion, sortVersions, type RegistryEntry } from '@runway/registry';
-import { buildCatalog, findRuntime, parseRuntimeSpec } from '@runway/runtime-client';
+import { buildCatalog, findRuntime, parseRuntimeSpec, prebuiltPlatforms } from '@runway/runtime-client';
 import { resolveDownloadUrl } from '@runway/safe-archive';
 import type { CliContext } from '../../context';
 import { escapedErrors, loadRegistries, rememberVerifiedIndexes, withRegistryFlags, writeJson, type RegistryFlags } from './shared';
@@ -31,7 +31,8 @@ export function registerInfo(parent: Command, ctx: CliContext): void {
         const url = resolveDownloadUrl(entry.download_url, runtime.from.base, runtime.from.label);
         await rememberVerifiedIndexes(ctx, registries);
         if (opts.json) return writeJson(ctx, { ...entry, resolved_url: url, registry: runtime.from.label });
-        ctx.logger.info(`${show(name)}@${show(entry.version)}${deprecationText(entry)}\n  ${show(entry.description)}\n  platforms: ${entry.platforms.map(show).join(', ')}\n  size:      ${entry.size} bytes\n  checksum:  ${show(entry.checksum)}\n  download:  ${show(url)}\n  registry:  ${from}`);
+        const prebuilt = prebuiltPlatforms(entry);
+        ctx.logger.info(`${show(name)}@${show(entry.version)}${deprecationText(entry)}\n  ${show(entry.description)}\n  platforms: ${entry.platforms.map(show).join(', ')}\n  prebuilt:  ${prebuilt.map(show).join(', ') || 'none (source package only)'}\n  size:      ${entry.size} bytes\n  checksum:  ${show(entry.checksum)}\n  download:  ${show(url)}\n  registry:  ${from}`);
         return;
       }
       await rememberVerifiedIndexes(ctx, registries);
@@ -41,7 +42,8 @@ export function registerInfo(parent: Command, ctx: CliContext): void {
       ctx.logger.info(`${show(name)} (latest: ${show(latest ?? 'none')}) from ${from}`);
       for (const v of versions) {
         const entry = runtime.versions[v];
-        ctx.logger.info(`  ${show(v)}${deprecationText(entry)}  [${entry.platforms.map(show).join(', ')}]  ${show(entry.description)}`);
+        const prebuilt = prebuiltPlatforms(entry);
+        ctx.logger.info(`  ${show(v)}${deprecationText(entry)}  [${entry.platforms.map(show).join(', ')}]${prebuilt.length > 0 ? `  prebuilt: [${prebuilt.map(show).join(', ')}]` : ''}  ${show(entry.description)}`);
       }
     }));
 }

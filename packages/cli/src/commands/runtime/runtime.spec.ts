@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { appendFile, mkdir, readdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { execa } from 'execa';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { packTarball } from '@runway/pack';
 import { addEntry, emptyRegistry, type Registry } from '@runway/registry';
 import { writeRegistry } from '@runway/registry-file';
 import { hostPlatform } from '@runway/runtime-client';
 import { httpServer, REPO_ROOT, testdir, tgzBytes, type RawTarEntry } from '@runway/test-utils';
 import { runway } from './testing/cli';
+import { serveDir } from './testing/serve-dir';
 
 /** The one line said of a registry read without a key (stderr, so `--json` output stays clean). */
 const UNSIGNED_NOTICE = /^warning: registry [^\n]+ is unsigned: its packages are checked against the checksums it lists, but nothing proves who published it(\n|$)/;
@@ -28,19 +27,6 @@ async function publish(registryDir: string, name: string, version: string, files
   const current: Registry = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : emptyRegistry(new Date(0));
   const entry = { version, description: `${name} ${version}`, download_url: rel, checksum: `sha256:${packed.sha256.replace(/^sha256:/, '')}`, size: packed.size, platforms };
   await writeRegistry(file, addEntry(current, name, entry, new Date(0)).registry);
-}
-
-/** Serves a folder over HTTP on 127.0.0.1 for the duration of the test. */
-async function serveDir(root: string): Promise<string> {
-  const server = createServer((req, res) => {
-    const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-    if (!path.startsWith(root) || !existsSync(path)) return void res.writeHead(404).end();
-    res.writeHead(200);
-    createReadStream(path).pipe(res);
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  onTestFinished(() => new Promise<void>((r) => server.close(() => r())));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
 describe('runway runtime against a directory registry', () => {
@@ -79,7 +65,7 @@ describe('runway runtime against a directory registry', () => {
     expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toContain('available versions: 1.0.0, 1.9.0, 1.10.0');
 
-    const url = await serveDir(reg);
+    const { url } = await serveDir(reg);
     const overHttp = await runway(['runtime', 'install', 'demo@1.9.0', '--registry', `${url}/`, '--dir', dir, '--json'], home);
     expect(JSON.parse(overHttp.stdout)).toMatchObject({ version: '1.9.0', outcome: 'installed' });
     expect(readFileSync(join(dir, 'demo-1.9.0', 'bin', 'demo'), 'utf8')).toBe('v9');

@@ -22,7 +22,6 @@ export interface RegistryFlags {
 
 /** A connection to a registry (or a package download) that stays silent this long fails and is retried. */
 export const REGISTRY_IDLE_TIMEOUT_MS = 30_000;
-export const DOWNLOAD_IDLE_TIMEOUT_MS = 60_000;
 
 /** Registry problems printed one by one before the rest are counted: a hostile file may have millions. */
 const MAX_PROBLEMS_SHOWN = 20;

@@ -1,12 +1,13 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { copyFile, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { hostPlatform } from '@runway/runtime-client';
-import { httpServer, testdir } from '@runway/test-utils';
+import { testdir } from '@runway/test-utils';
 import { allowedSignersLine, TRUST_FILES } from '@runway/trust';
 import { runway } from './testing/cli';
+import { serveDir } from './testing/serve-dir';
 import { releaseKey, SignedRegistry, type ReleaseKey } from './testing/signed-registry';
 
 type Run = Awaited<ReturnType<typeof runway>>;
@@ -32,19 +33,6 @@ async function expectRefused(run: Run, home: string, message: RegExp, stateBefor
   expect(run.exitCode).toBe(1);
   expect(await installed(home)).toEqual([]);
   expect(existsSync(stateFile(home)) ? await readFile(stateFile(home), 'utf8') : undefined).toBe(stateBefore);
-}
-
-/** Serves a folder over HTTP for the test; `hits` counts requests per path. */
-async function serveDir(root: string) {
-  const hits: string[] = [];
-  const server = await httpServer((req, res) => {
-    const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-    hits.push(new URL(req.url ?? '/', 'http://x').pathname);
-    if (!path.startsWith(root) || !existsSync(path)) return void res.writeHead(404).end();
-    res.writeHead(200);
-    createReadStream(path).pipe(res);
-  });
-  return { url: server.url, hits };
 }
 
 /** Key A, and a registry it signs whose serial 4 lists demo@1.0.0 and whose current serial 5 adds demo@1.1.0. */

@@ -21,8 +21,8 @@ export function registerVerify(parent: Command, ctx: CliContext): void {
       const { name, version } = exactSpec(spec);
       const registries = opts.registry.length > 0 ? await loadRegistries(ctx, opts) : [];
       const from = registries.length > 0 ? findRuntime(buildCatalog(registries), name).from : undefined;
-      const expected = from && resolveVersion(from.registry, name, version, {}).checksum;
-      const result = await verifyRuntime(opts.dir ?? clientPaths(ctx.env).runtimesDir, name, version, expected);
+      const listed = from && resolveVersion(from.registry, name, version, {});
+      const result = await verifyRuntime(opts.dir ?? clientPaths(ctx.env).runtimesDir, name, version, listed);
       // The keys of the registry read, else --key and the config's keys for the registry the receipt names.
       const keys = from
         ? (from.trust.status === 'verified' ? from.trust.pinnedKeys : [])
