@@ -6,7 +6,7 @@ import { parseSourceDateEpoch } from '@runway/pack';
 import { environmentSbomFileName, environmentSbomFor, serializeSbom } from '@runway/sbom';
 import { buildEnvironment, type BuildEnvironmentOptions, type BuiltEnvironment } from './build-environment';
 import { definitionFromManifest, hasEnvironment } from './environment-definition';
-import { describePlatformSupport } from './host-tools';
+import { describePlatformSupport, whichTool } from './host-tools';
 import { lockComponents } from './sbom-components';
 import type { DebianLock } from './types';
 
@@ -20,6 +20,20 @@ export interface BuildEnvironmentsOptions extends Pick<BuildEnvironmentOptions, 
   outDir: string;
   /** `SOURCE_DATE_EPOCH` as given (a string from the environment): mtimes, and the SBOM's timestamp when set. */
   sourceDateEpoch?: string;
+  /**
+   * Without the host tools (mmdebstrap, bwrap) this machine cannot build any environment: true
+   * returns every platform as skipped, saying what to install (a developer's or CI's `build`);
+   * false (the default) fails clearly (a release must not publish a version without them).
+   */
+  skipWithoutTools?: boolean;
+}
+
+/** The host tools every environment build runs, with the Debian package of each. */
+const TOOL_PACKAGES: Record<string, string> = { mmdebstrap: 'mmdebstrap', bwrap: 'bubblewrap' };
+
+async function missingTools(): Promise<string[]> {
+  const found = await Promise.all(Object.keys(TOOL_PACKAGES).map(async (tool) => [tool, await whichTool(tool)] as const));
+  return found.filter(([, path]) => !path).map(([tool]) => tool);
 }
 
 /** One environment built, with its SBOM written beside it. */
@@ -49,6 +63,11 @@ export async function buildEnvironments(options: BuildEnvironmentsOptions): Prom
   const { platforms } = definitionFromManifest(manifest, join(options.projectDir, 'manifest.yaml'));
   const support = await describePlatformSupport();
   const result: BuiltEnvironments = { built: [], skipped: [] };
+  const missing = options.skipWithoutTools ? await missingTools() : [];
+  if (missing.length > 0) {
+    const reason = `${missing.join(' and ')} not installed (apt-get install ${missing.map((t) => TOOL_PACKAGES[t]).join(' ')})`;
+    return { built: [], skipped: platforms.map((platform) => ({ platform, reason })) };
+  }
   // Only a real SOURCE_DATE_EPOCH dates an SBOM; the packer's fixed default mtime is no date.
   const sbomDate = options.sourceDateEpoch?.trim() ? parseSourceDateEpoch(options.sourceDateEpoch) : undefined;
   for (const platform of platforms) {

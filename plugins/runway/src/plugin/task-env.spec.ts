@@ -49,7 +49,8 @@ describe('preTasksExecution', () => {
       const platforms = await availablePlatforms();
       const mmdebstrap = await execa('mmdebstrap', ['--version'], { reject: false });
       const version = mmdebstrap.failed ? 'none' : mmdebstrap.stdout.trim().split(/\s+/).pop();
-      expect(process.env[DEBIAN_BUILDER_ENV]).toBe(`platforms ${platforms.join(',') || 'none'}; mmdebstrap ${version}`);
+      const bwrap = await execa('bwrap', ['--version'], { reject: false });
+      expect(process.env[DEBIAN_BUILDER_ENV]).toBe(`platforms ${platforms.join(',') || 'none'}; mmdebstrap ${version}${bwrap.failed ? '; no bwrap' : ''}`);
     } finally {
       if (previous === undefined) delete process.env[DEBIAN_BUILDER_ENV];
       else process.env[DEBIAN_BUILDER_ENV] = previous;

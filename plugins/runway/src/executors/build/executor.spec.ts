@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { execa } from 'execa';
@@ -105,6 +105,21 @@ describe('build executor', () => {
     expect(await buildExecutor({ outputPath: 'dist/runtimes/demo' }, contextFor(root))).toEqual({ success: true });
     const notices = out.filter((line) => line.includes('notice:'));
     expect(notices).toEqual([expect.stringMatching(new RegExp(`^notice: ${platform} environment skipped: \\S`))]);
+    expect((await readdir(join(root, 'dist/runtimes/demo'))).sort()).toEqual(['demo-1.2.3.tar.gz', 'demo-1.2.3.tar.gz.sha256']);
+  });
+
+  it('without mmdebstrap and bwrap on PATH, skips every prebuilt platform saying what to install, and packs the source package', async () => {
+    const root = await repo({
+      'runtimes/demo/manifest.yaml': 'name: demo\nversion: 1.2.3\ndescription: demo\nplatforms: [debian-amd64, debian-arm64]\ndebian:\n  suite: bookworm\n  packages: [busybox]\n',
+      'runtimes/demo/setup.sh': { content: '#!/bin/sh\n', mode: 0o755 },
+    });
+    // Only git on PATH: the packer needs it, the Debian builder's tools are absent.
+    const bin = await testdir();
+    await symlink((await execa('sh', ['-c', 'command -v git'])).stdout, join(bin, 'git'));
+    vi.stubEnv('PATH', bin);
+    const out = captureOutput();
+    expect(await buildExecutor({ outputPath: 'dist/runtimes/demo' }, contextFor(root))).toEqual({ success: true });
+    expect(out.filter((line) => line.includes('notice:'))).toEqual(['debian-amd64', 'debian-arm64'].map((p) => `notice: ${p} environment skipped: mmdebstrap and bwrap not installed (apt-get install mmdebstrap bubblewrap)`));
     expect((await readdir(join(root, 'dist/runtimes/demo'))).sort()).toEqual(['demo-1.2.3.tar.gz', 'demo-1.2.3.tar.gz.sha256']);
   });
 
