@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { symlinkStaysInside } from '@runway/runtime-client';
+import { symlinkStaysInside } from '@runway/safe-archive';
 import { chrootRelativeTarget } from './chroot-link';
 
 describe('chrootRelativeTarget', () => {

@@ -59,6 +59,21 @@ export async function availablePlatforms(): Promise<DebianPlatform[]> {
   return (await describePlatformSupport()).filter((s) => s.buildable).map((s) => s.platform);
 }
 
+/**
+ * What of this machine decides which environments a build writes and how: the platforms it can
+ * build, the mmdebstrap version (`none` when not installed) and whether bwrap is missing (the
+ * `build` target then skips every environment), e.g. `platforms debian-amd64; mmdebstrap 1.3.5`.
+ * A cache key input for the `build` target.
+ */
+export async function builderFingerprint(): Promise<string> {
+  const [platforms, mmdebstrap, bwrap] = await Promise.all([
+    availablePlatforms(),
+    whichTool('mmdebstrap').then((tool) => tool ? runTool(tool, ['--version']).then((r) => r.output.trim().replace(/^mmdebstrap\s+/, '')) : 'none'),
+    whichTool('bwrap'),
+  ]);
+  return `platforms ${platforms.join(',') || 'none'}; mmdebstrap ${mmdebstrap}${bwrap ? '' : '; no bwrap'}`;
+}
+
 /** Result of a finished tool run. */
 export interface ToolResult {
   exitCode: number;

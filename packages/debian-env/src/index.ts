@@ -11,7 +11,8 @@ export { debianPurl, lockPurls, lockComponents } from './sbom-components';
 export { debCacheDir } from './deb-cache-dir';
 export { environmentFileName, environmentLockFileName } from './artifact-names';
 // Effectful edges.
-export { availablePlatforms, describePlatformSupport } from './host-tools';
+export { availablePlatforms, builderFingerprint, describePlatformSupport } from './host-tools';
 export { readLock, writeLock, lockPathOf, readRuntimeManifest } from './lock-file';
 export { refreshLock, resolvePlatform, type RefreshLockOptions, type RefreshedLock, type LockChange } from './refresh-lock';
 export { buildEnvironment, rootfsKey, ROOTFS_RECIPE, type BuildEnvironmentOptions, type BuiltEnvironment, type BuildTimings } from './build-environment';
+export { buildEnvironments, type BuildEnvironmentsOptions, type BuiltEnvironments, type BuiltEnvironmentWithSbom } from './build-environments';

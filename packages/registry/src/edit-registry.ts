@@ -52,13 +52,24 @@ export function addEntry(registry: Registry, name: string, entry: RegistryEntry,
   }
   const existing = ownValue(ownValue(registry[section], name), entry.version);
   if (existing) {
-    if (existing.checksum === entry.checksum) return { registry, outcome: 'unchanged' };
-    throw new UserError(
-      `${name}@${entry.version} is already published with checksum ${existing.checksum}; the new package has ${entry.checksum}`,
-      { hint: `published versions are immutable: bump "version" in ${section}/${name}/manifest.yaml and release again` },
-    );
+    const conflict = existing.checksum !== entry.checksum
+      ? `checksum ${existing.checksum}; the new package has ${entry.checksum}`
+      : prebuiltConflict(existing, entry);
+    if (!conflict) return { registry, outcome: 'unchanged' };
+    throw new UserError(`${name}@${entry.version} is already published with ${conflict}`, {
+      hint: `published versions are immutable: bump "version" in ${section}/${name}/manifest.yaml and release again`,
+    });
   }
   return { registry: withVersion(registry, name, entry, now, section), outcome: 'added' };
+}
+
+/** A prebuilt platform both entries list with different bytes, described for a message; undefined when none. */
+function prebuiltConflict(existing: RegistryEntry, entry: RegistryEntry): string | undefined {
+  for (const [platform, artifact] of Object.entries(entry.prebuilt ?? {})) {
+    const held = ownValue(existing.prebuilt, platform);
+    if (held && held.checksum !== artifact.checksum) return `a ${platform} environment of checksum ${held.checksum}; the new one has ${artifact.checksum}`;
+  }
+  return undefined;
 }
 
 /** Versions of `name`, or a UserError listing the runtimes the registry has. */

@@ -33,6 +33,8 @@ function compiledValidators(): { header: ValidateFunction; entry: ValidateFuncti
 function describe(error: ErrorObject): SchemaIssue {
   const path = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (error.keyword === 'required') path.push(String(error.params.missingProperty));
+  // A bad key (e.g. a prebuilt platform) is reported at the key, not at the object holding it.
+  if (error.propertyName !== undefined) path.push(error.propertyName);
   const message = error.keyword === 'required'
     ? 'is required'
     : error.keyword === 'pattern' && path.at(-1) === 'checksum'
@@ -46,8 +48,9 @@ function describe(error: ErrorObject): SchemaIssue {
 function run(fn: ValidateFunction, value: unknown): SchemaIssue[] {
   if (fn(value)) return [];
   // oneOf on `deprecated` reports every branch; keep one issue per path so messages stay short.
+  // A bad key is reported at the key, so ajv's summary "property name must be valid" adds nothing.
   const seen = new Set<string>();
-  return (fn.errors ?? []).map(describe).filter((i) => !seen.has(i.path) && seen.add(i.path));
+  return (fn.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map(describe).filter((i) => !seen.has(i.path) && seen.add(i.path));
 }
 
 /** Checks one registry entry against `registry.schema.json#/definitions/entry`. */

@@ -37,6 +37,18 @@ describe('planRelease', () => {
     expect(formatPlan(plan)).toContain(`node-20-1.0.0.tar.gz  100 bytes  sha256:${sha}`);
   });
 
+  it('lists the prebuilt environments in the entry and the registry diff; other bytes for a published platform are refused', () => {
+    const prebuilt = { 'debian-amd64': { download_url: 'releases/download/node-20@1.0.0/node-20-1.0.0-debian-amd64.tar.gz', checksum: `sha256:${other}`, size: 5000, lock_url: 'l.json', sbom_url: 's.json' } };
+    const plan = planRelease(input({ prebuilt }));
+    expect(plan.entry.prebuilt).toEqual(prebuilt);
+    expect(plan.registryDiff).toContain('+        "prebuilt": {');
+    expect(planRelease(input({ prebuilt: {} })).entry).not.toHaveProperty('prebuilt');
+    const registry = withEntry(`sha256:${sha}`);
+    registry.runtimes['node-20']['1.0.0'].prebuilt = { 'debian-amd64': { ...prebuilt['debian-amd64'], checksum: `sha256:${sha}` } };
+    expect(() => planRelease(input({ prebuilt, state: { registry, registryLocation: '/r/registry.json', published: true, assets: [] } })))
+      .toThrowError(`node-20@1.0.0 is already released with different content: registry /r/registry.json has a debian-amd64 environment of sha256:${sha}, the one built now is sha256:${other}`);
+  });
+
   it('is already released when entry and files are identical', () => {
     const plan = planRelease(input({ state: {
       registry: withEntry(`sha256:${sha}`), registryLocation: 'r', published: true,

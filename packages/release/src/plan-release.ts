@@ -1,6 +1,6 @@
 import { UserError } from '@runway/errors';
 import type { Manifest, ProjectKind } from '@runway/manifest';
-import { addEntry, serializeRegistry, type RegistryEntry, type RegistrySection } from '@runway/registry';
+import { addEntry, serializeRegistry, type PrebuiltArtifact, type RegistryEntry, type RegistrySection } from '@runway/registry';
 import type { TargetState } from './targets/target-adapter';
 import type { ReleaseAsset } from './types';
 import { unifiedDiff } from './unified-diff';
@@ -19,6 +19,8 @@ export interface PlanInput {
   downloadUrl: string;
   /** `sbom_url` of the package's SBOM asset (left out of the entry when undefined). */
   sbomUrl?: string;
+  /** The prebuilt environments built now, by platform, with the URLs the target gives them (left out when none). */
+  prebuilt?: Record<string, PrebuiltArtifact>;
   /** The calls or writes the target would make, from `TargetAdapter.describeActions`. */
   actions: string[];
   /** The commit the package was built from. */
@@ -64,6 +66,12 @@ export function planRelease(input: PlanInput): ReleasePlan {
   if (existing && existing.checksum !== checksum) {
     throw immutableVersion(input, `registry ${state.registryLocation} has ${existing.checksum}, the package built now is ${checksum}`);
   }
+  for (const [platform, artifact] of Object.entries(input.prebuilt ?? {})) {
+    const held = existing?.prebuilt && Object.hasOwn(existing.prebuilt, platform) ? existing.prebuilt[platform] : undefined;
+    if (held && held.checksum !== artifact.checksum) {
+      throw immutableVersion(input, `registry ${state.registryLocation} has a ${platform} environment of ${held.checksum}, the one built now is ${artifact.checksum}`);
+    }
+  }
   // A published release's assets are as immutable as its registry entry (drafts are not read).
   for (const asset of assets) {
     const held = state.assets.find((a) => a.name === asset.name);
@@ -81,6 +89,7 @@ export function planRelease(input: PlanInput): ReleasePlan {
     platforms: [...manifest.platforms],
     published_at: now.toISOString(),
     ...(input.sbomUrl !== undefined && { sbom_url: input.sbomUrl }),
+    ...(input.prebuilt && Object.keys(input.prebuilt).length > 0 && { prebuilt: input.prebuilt }),
   };
   // An existing entry means no registry change: skip serialising it (a bulk re-run plans hundreds).
   const registryDiff = existing ? '' : unifiedDiff(

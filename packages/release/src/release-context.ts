@@ -11,6 +11,24 @@ export interface LocalAsset extends ReleaseAsset {
   path: string;
 }
 
+/** One prebuilt environment of the release: its platform and the names of its four assets. */
+export interface BuiltEnvironmentAssets {
+  platform: string;
+  /** `<name>-<version>-<platform>.tar.gz`, with its `.sha256`. */
+  tarball: LocalAsset;
+  checksumFile: LocalAsset;
+  /** `<name>-<version>-<platform>.lock.json`: exactly what went in. */
+  lock: LocalAsset;
+  /** `<name>-<version>-<platform>.cdx.json`: its Debian packages as purls. */
+  sbom: LocalAsset;
+}
+
+/** A committed file a build read, named by its path in the repository (e.g. `runtimes/node-18/debian.lock.json`). */
+export interface BuildInput {
+  name: string;
+  sha256: string;
+}
+
 /** What earlier steps found out; each field is written by exactly one step. */
 export interface ReleaseFacts {
   /** checking working tree: the commit released. */
@@ -22,6 +40,16 @@ export interface ReleaseFacts {
   notConcerned?: string;
   /** building: the package, its `.sha256` and its SBOM (`.cdx.json`), in that order. */
   assets?: LocalAsset[];
+  /**
+   * building environments: the prebuilt environments built from the release commit, one per
+   * platform this machine can build (their files are in `assets` too, after the package's).
+   */
+  environments?: BuiltEnvironmentAssets[];
+  /**
+   * building environments: files of the release commit that decided the artifacts' bytes beyond
+   * the packed project (each prebuilt runtime's `debian.lock.json`), for the provenance.
+   */
+  buildInputs?: BuildInput[];
   /** checking package: how many entries the client's extractor unpacked from the fresh package. */
   unpacked?: number;
   /** planning: what the target holds now and what this release will do. */

@@ -1,4 +1,5 @@
-export { sbomFor, serializeSbom, sbomFileName, type SbomInput, type HashedFile } from './sbom-for';
+export { sbomFor, serializeSbom, sbomFileName, bomHeader, type SbomInput, type HashedFile, type BomSubject } from './sbom-for';
+export { environmentSbomFor, environmentSbomFileName, type EnvironmentSbomInput } from './environment-sbom';
 export { packageComponent } from './package-component';
 export { serialNumberFor } from './serial-number';
 export { readSbomSubject, type SbomSubject } from './read-sbom';

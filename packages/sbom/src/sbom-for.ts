@@ -54,31 +54,52 @@ export function sbomFor(input: SbomInput): CycloneDxBom {
     properties: [{ name: 'runway:size', value: String(file.size) }],
   }));
   return {
+    ...bomHeader({
+      'bom-ref': rootRef, name: manifest.name, version: manifest.version, description: manifest.description, sha256: pkg.sha256, purl: rootRef,
+      properties: [
+        { name: 'runway:kind', value: manifest.kind },
+        { name: 'runway:package', value: pkg.fileName },
+        { name: 'runway:size', value: String(pkg.size) },
+      ],
+    }, sourceDateEpoch),
+    components: [...packages, ...files],
+    ...(packages.length > 0 && { dependencies: [{ ref: rootRef, dependsOn: packages.map((p) => p['bom-ref']) }] }),
+  };
+}
+
+/** What `metadata.component` says about the artifact an SBOM describes. */
+export interface BomSubject {
+  'bom-ref': string;
+  name: string;
+  version: string;
+  description: string;
+  /** SHA-256 hex of the artifact (a tarball). */
+  sha256: string;
+  purl: string;
+  properties: CycloneDxComponent['properties'];
+}
+
+/**
+ * Pure: the fields every Runway SBOM starts with, in the order they are written: format, a
+ * serial number named by the artifact's sha256, the optional `SOURCE_DATE_EPOCH` timestamp, the
+ * tool without a version, and the artifact as an `application`.
+ */
+export function bomHeader(subject: BomSubject, sourceDateEpoch?: number): Omit<CycloneDxBom, 'components' | 'dependencies'> {
+  const { sha256, ...named } = subject;
+  return {
     bomFormat: 'CycloneDX',
     specVersion: '1.5',
-    serialNumber: serialNumberFor(pkg.sha256),
+    serialNumber: serialNumberFor(sha256),
     version: 1,
     metadata: {
       ...(sourceDateEpoch !== undefined && { timestamp: new Date(sourceDateEpoch * 1000).toISOString().replace(/\.000Z$/, 'Z') }),
       // No tool version: upgrading Runway must not change the SBOM of an unchanged package.
       tools: { components: [{ type: 'application', name: 'runway' }] },
       component: {
-        type: 'application',
-        'bom-ref': rootRef,
-        name: manifest.name,
-        version: manifest.version,
-        description: manifest.description,
-        hashes: [{ alg: 'SHA-256', content: pkg.sha256 }],
-        purl: rootRef,
-        properties: [
-          { name: 'runway:kind', value: manifest.kind },
-          { name: 'runway:package', value: pkg.fileName },
-          { name: 'runway:size', value: String(pkg.size) },
-        ],
+        type: 'application', 'bom-ref': named['bom-ref'], name: named.name, version: named.version, description: named.description,
+        hashes: [{ alg: 'SHA-256', content: sha256 }], purl: named.purl, properties: named.properties,
       },
     },
-    components: [...packages, ...files],
-    ...(packages.length > 0 && { dependencies: [{ ref: rootRef, dependsOn: packages.map((p) => p['bom-ref']) }] }),
   };
 }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execaSync } from 'execa';
 import { afterAll, beforeAll } from 'vitest';
-import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, extractTarball } from '@runway/runtime-client';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES, extractTarball } from '@runway/safe-archive';
 import type { BuiltEnvironment } from '../build-environment';
 
 /** The host tools real builds need; each missing one is named in the skip message or the failure. */

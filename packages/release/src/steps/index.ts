@@ -1,6 +1,7 @@
 import type { ReleaseContext } from '../release-context';
 import type { Step } from '../step';
 import { buildStep } from './build';
+import { buildEnvironmentsStep } from './build-environments';
 import { checkPackageStep } from './check-package';
 import { planStep } from './plan';
 import { publishAssetsStep } from './publish-assets';
@@ -11,7 +12,7 @@ import { updateRegistryStep } from './update-registry';
 import { validateStep } from './validate';
 import { verifyStep } from './verify';
 
-export { buildStep, checkPackageStep, planStep, publishAssetsStep, signStep, sourceStep, tagStep, updateRegistryStep, validateStep, verifyStep };
+export { buildStep, buildEnvironmentsStep, checkPackageStep, planStep, publishAssetsStep, signStep, sourceStep, tagStep, updateRegistryStep, validateStep, verifyStep };
 
 /**
  * The read-only part of a release: after it, every check that can fail has run and nothing has
@@ -21,7 +22,8 @@ export const preflightSteps: readonly Step<ReleaseContext>[] = [
   sourceStep,         // the commit released: HEAD of a clean tree (a dirty tree is refused; a dry run warns), or the caller's
   validateStep,       // manifest rules and required files as committed; a triggering tag must name the manifest version
   buildStep,          // pack <name>-<version>.tar.gz (+ .sha256, + .cdx.json SBOM) from the commit into the run's scratch dir
-  checkPackageStep,   // unpack the fresh package with the client's safe extractor (sha256 and size checked too)
+  buildEnvironmentsStep, // debian: section: each buildable prebuilt environment from the committed lock, smoke-tested (+ .sha256, lock, SBOM)
+  checkPackageStep,   // unpack the fresh package and each environment with the client's safe extractor (sha256 and size checked too)
   signStep,           // add SHA256SUMS (+ .sig and provenance.intoto.jsonl with RUNWAY_SIGNING_KEY) to the assets
   planStep,           // read the target; refuse changed content, a tag at another commit, an unpushed commit; log the plan
 ];

@@ -23,6 +23,10 @@ export const planStep: Step<ReleaseContext> = {
       manifest, projectRoot: ctx.options.projectRoot, tag, target: ctx.target.kind, assets, state, commit: source.commit,
       downloadUrl: ctx.target.downloadUrl(tag, assets[0].name),
       sbomUrl: ctx.target.downloadUrl(tag, sbomFileName(manifest.name, manifest.version)),
+      ...(ctx.facts.environments?.length && { prebuilt: Object.fromEntries(ctx.facts.environments.map((e) => [e.platform, {
+        download_url: ctx.target.downloadUrl(tag, e.tarball.name), checksum: `sha256:${e.tarball.sha256}`, size: e.tarball.size,
+        lock_url: ctx.target.downloadUrl(tag, e.lock.name), sbom_url: ctx.target.downloadUrl(tag, e.sbom.name),
+      }])) }),
       actions: ctx.target.describeActions({ tag, source, section, name: manifest.name, version: manifest.version, assets, state }),
       now: ctx.now(),
     });

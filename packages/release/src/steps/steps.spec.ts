@@ -4,14 +4,15 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '@runway/log';
-import { testdir } from '@runway/test-utils';
-import type { ReleaseContext } from '../release-context';
+import { environmentSbomFor, serializeSbom } from '@runway/sbom';
+import { testdir, tgzBytes } from '@runway/test-utils';
+import type { BuiltEnvironmentAssets, LocalAsset, ReleaseContext } from '../release-context';
 import type { Step } from '../step';
 import { directoryTarget } from '../targets/directory-target';
 import { commitAll, gitWorkspace, runtimeFiles } from '../testing/fixtures';
 import type { ReleaseOptions } from '../types';
 import {
-  buildStep, checkPackageStep, planStep, preflightSteps, publishAssetsStep, publishSteps, releaseSteps, sourceStep, tagStep, updateRegistryStep, validateStep, verifyStep,
+  buildEnvironmentsStep, buildStep, checkPackageStep, planStep, preflightSteps, publishAssetsStep, publishSteps, releaseSteps, sourceStep, tagStep, updateRegistryStep, validateStep, verifyStep,
 } from '.';
 
 const now = () => new Date('2026-05-06T07:08:09Z');
@@ -21,6 +22,28 @@ async function context(overrides: Partial<ReleaseOptions> = {}): Promise<Release
   const workDir = await testdir();
   const options = { workspaceRoot: root, projectRoot: 'runtimes/alpha', dryRun: false, env: {}, logger: memoryLogger(), target: { kind: 'directory', dir: join(root, 'reg') }, ...overrides } as ReleaseOptions;
   return { options, logger: options.logger, target: directoryTarget({ dir: join(root, 'reg'), workspaceRoot: root, now }), now, workDir, facts: {} };
+}
+
+/** Adds an environment tarball (with the .sha256, lock and SBOM files debian-env writes beside it) to the run, as building environments would. */
+async function fakeEnvironment(ctx: ReleaseContext, tarball: Buffer): Promise<BuiltEnvironmentAssets> {
+  const dir = join(ctx.workDir, 'environments');
+  await mkdir(dir, { recursive: true });
+  const sha256 = createHash('sha256').update(tarball).digest('hex');
+  const file = async (name: string, content: string | Buffer): Promise<LocalAsset> => {
+    await writeFile(join(dir, name), content);
+    return { name, path: join(dir, name), sha256: createHash('sha256').update(content).digest('hex'), size: Buffer.byteLength(content) };
+  };
+  const sbom = serializeSbom(environmentSbomFor({ manifest: ctx.facts.manifest!, platform: 'debian-amd64', package: { fileName: 'alpha-1.0.0-debian-amd64.tar.gz', sha256, size: tarball.length }, components: [] }));
+  const environment: BuiltEnvironmentAssets = {
+    platform: 'debian-amd64',
+    tarball: await file('alpha-1.0.0-debian-amd64.tar.gz', tarball),
+    checksumFile: await file('alpha-1.0.0-debian-amd64.tar.gz.sha256', `${sha256}  alpha-1.0.0-debian-amd64.tar.gz\n`),
+    lock: await file('alpha-1.0.0-debian-amd64.lock.json', '{"version": 1}\n'),
+    sbom: await file('alpha-1.0.0-debian-amd64.cdx.json', sbom),
+  };
+  ctx.facts.environments = [environment];
+  ctx.facts.assets = [...ctx.facts.assets!, environment.tarball, environment.checksumFile, environment.lock, environment.sbom];
+  return environment;
 }
 
 async function runUpTo(ctx: ReleaseContext, last: Step<ReleaseContext>): Promise<void> {
@@ -111,6 +134,35 @@ describe('release steps', () => {
     await expect(verifyStep.run(ctx)).rejects.toThrow(/does not describe the package: not JSON/);
     expect(ctx.facts.verified).toBeUndefined();
     await rm(sbomPath);
+  });
+
+  it('publishes a prebuilt environment with the package and verifies its download, SBOM and lock; refuses other bytes or an unsafe tarball', async () => {
+    const ctx = await context();
+    await runUpTo(ctx, buildEnvironmentsStep); // alpha has no debian: section: nothing built
+    expect(buildEnvironmentsStep.skip!(ctx)).toBe('alpha has no prebuilt environment');
+    // An environment as debian-env writes it (its build is specified there), added to this run.
+    const environment = await fakeEnvironment(ctx, tgzBytes([{ path: 'alpha/', type: '5' }, { path: 'alpha/runtime.yml', content: 'name: alpha\n' }]));
+    for (const step of [checkPackageStep, planStep, tagStep, publishAssetsStep]) await step.run(ctx);
+    expect(ctx.facts.plan!.entry.prebuilt).toEqual({ 'debian-amd64': {
+      download_url: 'releases/download/alpha@1.0.0/alpha-1.0.0-debian-amd64.tar.gz', checksum: `sha256:${environment.tarball.sha256}`, size: environment.tarball.size,
+      lock_url: 'releases/download/alpha@1.0.0/alpha-1.0.0-debian-amd64.lock.json', sbom_url: 'releases/download/alpha@1.0.0/alpha-1.0.0-debian-amd64.cdx.json',
+    } });
+    const published = (name: string) => join(ctx.options.workspaceRoot, 'reg', 'releases/download/alpha@1.0.0', name);
+    await verifyStep.run(ctx);
+    expect((ctx.options.logger as ReturnType<typeof memoryLogger>).lines.join('\n')).toContain(`CycloneDX SBOM of alpha@1.0.0, sha256:${environment.tarball.sha256}`);
+
+    const lock = await readFile(published(environment.lock.name));
+    await writeFile(published(environment.lock.name), '{"other": "lock"}\n');
+    await expect(verifyStep.run(ctx)).rejects.toThrow(/^the file published for alpha@1\.0\.0 at file:\/\/\S+alpha-1\.0\.0-debian-amd64\.lock\.json is not the one built: sha256:[0-9a-f]{64} \(18 bytes\), built sha256:[0-9a-f]{64} \(15 bytes\)$/);
+    await writeFile(published(environment.lock.name), lock);
+    await writeFile(published(environment.tarball.name), tgzBytes([{ path: 'alpha/runtime.yml', content: 'other\n' }]));
+    await expect(verifyStep.run(ctx)).rejects.toThrow(/^refusing file:\/\/\S+\/alpha-1\.0\.0-debian-amd64\.tar\.gz: size mismatch: the registry lists \d+ bytes, the download has \d+$/);
+
+    // Before anything is published: an environment the client would refuse stops the release.
+    const unsafe = await context();
+    await runUpTo(unsafe, buildEnvironmentsStep);
+    await fakeEnvironment(unsafe, tgzBytes([{ path: 'alpha/escape', type: '2', linkpath: '/etc/passwd' }]));
+    await expect(checkPackageStep.run(unsafe)).rejects.toThrow(/^the debian-amd64 environment of runtimes\/alpha cannot be installed by the client, so nothing was published: /);
   });
 
   it('verifying skips in a dry run: nothing was published', async () => {

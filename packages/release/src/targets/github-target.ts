@@ -96,7 +96,8 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
       }
       if (!state.published) actions.push(`publish release ${tag} (draft → false; refused if another release of ${tag} was published first)`);
       if (!state.registry[section]?.[name]?.[version]) {
-        actions.push(`download ${assets[0].name} from its public URL and check sha256 and size`);
+        // The package and each prebuilt environment (every tarball of the release) is downloaded again.
+        actions.push(`download ${assets.filter((a) => a.name.endsWith('.tar.gz')).map((a) => a.name).join(', ')} from their public URLs and check sha256 and size`);
         actions.push(`commit ${REGISTRY_FILE} (add ${name} ${version} to ${section}) with ${SIGNATURE_FILE} when signing, and push to ${state.registryLocation.split('@').pop()!.split(':')[0]}`);
       }
       return actions;

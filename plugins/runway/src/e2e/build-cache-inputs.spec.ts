@@ -1,8 +1,14 @@
 import { chmod, cp, mkdir, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execaSync } from 'execa';
 import { list } from 'tar';
 import { describe, expect, it } from 'vitest';
 import { nxWorkspace, REPO_ROOT, type FixtureFile, type NxWorkspace } from '@runway/test-utils';
+
+/** Real Debian builds need mmdebstrap and bubblewrap; skipped loudly without them, never under CI. */
+const MISSING = ['mmdebstrap', 'bwrap'].filter((tool) => execaSync('sh', ['-c', `command -v ${tool}`], { reject: false }).exitCode !== 0);
+const SKIP_REAL_BUILDS = MISSING.length > 0 && !process.env.CI;
+if (SKIP_REAL_BUILDS) console.warn(`\n*** ${MISSING.join(', ')} not installed: SKIPPING the prebuilt runtime's cache-input test ***\n`);
 
 const script = (body = ''): FixtureFile => ({ content: `#!/bin/sh\n${body}`, mode: 0o755 });
 const files: Record<string, FixtureFile> = {
@@ -127,4 +133,41 @@ describe('build cache inputs in a real nx workspace with real git', () => {
     await writeFile(packer, code.replace('const GZIP_LEVEL = 6;', 'const GZIP_LEVEL = 9;'));
     expect(await build()).toMatchObject({ ran: true, sha256: expect.not.stringMatching(baseline) });
   }, 900_000);
+
+  it.skipIf(SKIP_REAL_BUILDS)('a prebuilt runtime rebuilds its environment when the builder, sandbox or SBOM code changes, and only then', async () => {
+    const ws = await runwayWorkspace();
+    await cp(join(REPO_ROOT, 'packages/debian-env/src/testing/tiny-runtime'), join(ws.dir, 'runtimes/tiny-env'), { recursive: true });
+    await ws.git(['add', '-A']);
+    await ws.git(['commit', '-q', '-m', 'tiny-env']);
+    // The first build runs mmdebstrap and keeps its verified root filesystem; later builds reuse it (same bytes by design).
+    const env = { SOURCE_DATE_EPOCH: '1700000000', RUNWAY_DEBIAN_ROOTFS_CACHE: join(ws.dir, '.nx', 'kept-rootfs') };
+    const environment = join(ws.dir, 'dist/runtimes/tiny-env/tiny-env-1.0.0-debian-amd64.tar.gz');
+    const build = async (project: string) => {
+      const run = await ws.nx(['run', `${project}:build`], env);
+      expect(run.exitCode, run.all).toBe(0);
+      return { ran: new RegExp(`^> nx run ${project}:build(?![^\\n]*\\[(?:local cache|existing outputs))`, 'm').test(run.all), all: run.all };
+    };
+    const sha = async () => (await readFile(`${environment}.sha256`, 'utf8')).split(' ')[0];
+
+    expect((await build('tiny-env')).ran).toBe(true);
+    const baseline = await sha();
+    expect((await build('demo')).ran).toBe(true);
+    // From the cache, outputs restored: the environment, its lock and SBOM too.
+    await rm(join(ws.dir, 'dist'), { recursive: true });
+    expect((await build('tiny-env')).ran).toBe(false);
+    expect(await sha()).toBe(baseline);
+    expect(await readdir(join(ws.dir, 'dist/runtimes/tiny-env'))).toContain('tiny-env-1.0.0-debian-amd64.cdx.json');
+
+    for (const file of ['packages/debian-env/src/runtime-yml.ts', 'packages/sandbox/src/bwrap-args.ts', 'packages/sbom/src/environment-sbom.ts']) {
+      await writeFile(join(ws.dir, file), `${await readFile(join(ws.dir, file), 'utf8')}// a change\n`);
+      expect((await build('tiny-env')).ran, file).toBe(true);
+      expect(await sha(), file).toBe(baseline);
+      // A runtime without a debian: section does not depend on that code.
+      expect((await build('demo')).ran, file).toBe(false);
+    }
+    // A spec of the builder is no input.
+    await writeFile(join(ws.dir, 'packages/debian-env/src/runtime-yml.spec.ts'), '// a spec change\n', { flag: 'a' });
+    expect((await build('tiny-env')).ran).toBe(false);
+  }, 2_400_000);
 });
+

@@ -1,7 +1,7 @@
 import type { ProjectConfiguration, TargetConfiguration } from '@nx/devkit';
 import type { ProjectKind } from '@runway/manifest';
 import type { NormalizedRunwayPluginOptions } from './options';
-import { ENCODERS_ENV, gitEntriesEnv } from './task-env';
+import { DEBIAN_BUILDER_ENV, ENCODERS_ENV, gitEntriesEnv } from './task-env';
 
 /** What inference reads from one manifest: only what shapes the project graph. */
 export interface ManifestSummary {
@@ -12,6 +12,8 @@ export interface ManifestSummary {
   root: string;
   /** Project this one builds on (manifest `extends`). */
   extends?: string;
+  /** The manifest has a `debian:` section: `build` also builds prebuilt environments. */
+  prebuilt?: boolean;
 }
 
 /** Source files of the tooling, without their specs. */
@@ -42,6 +44,18 @@ const PACK_TOOLING = code(
 );
 
 /**
+ * Tooling whose code decides a prebuilt environment's bytes and its SBOM: the Debian builder
+ * (lock, mmdebstrap arguments, link rewriting, runtime.yml), the sandbox the smoke test runs in,
+ * the SBOM writer. The lock and manifest are project files; the build host's part is
+ * {@link DEBIAN_BUILDER_ENV}.
+ */
+const ENVIRONMENT_TOOLING = [
+  ...code('packages/debian-env/src/**/*', 'packages/sandbox/src/**/*', 'packages/sbom/src/**/*'),
+  '!{workspaceRoot}/packages/debian-env/src/testing/**/*',
+  { env: DEBIAN_BUILDER_ENV },
+];
+
+/**
  * Pure: the Nx project configuration for one runtime or payload. Every project gets the same
  * targets; `extends` becomes an implicit dependency so `nx affected` includes dependents.
  */
@@ -65,10 +79,12 @@ export function inferProject(summary: ManifestSummary, options: NormalizedRunway
       executor: '@runway/nx-plugin:build',
       cache: true,
       dependsOn: ['validate', '^build'],
-      inputs: [...projectInputs, ...PACK_TOOLING, { env: 'SOURCE_DATE_EPOCH' }, { env: ENCODERS_ENV }, '^default'],
+      inputs: [...projectInputs, ...PACK_TOOLING, ...(summary.prebuilt ? ENVIRONMENT_TOOLING : []), { env: 'SOURCE_DATE_EPOCH' }, { env: ENCODERS_ENV }, '^default'],
       outputs: [outDir],
       options: { outputPath: outDir.replace('{workspaceRoot}/', '') },
-      metadata: meta(`Pack ${projectName} into a reproducible tarball and its .sha256`),
+      metadata: meta(summary.prebuilt
+        ? `Pack ${projectName} into a reproducible tarball and its .sha256, and build its prebuilt environments (+ lock, SBOM) for the platforms this machine can build`
+        : `Pack ${projectName} into a reproducible tarball and its .sha256`),
     },
     // No dependsOn: the release validates and packs the sources itself (into a scratch dir), so a
     // stale dist/ tarball can never be published and a bulk release starts no extra tasks.

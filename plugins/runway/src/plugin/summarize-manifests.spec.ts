@@ -44,6 +44,28 @@ describe('summarizeManifests', () => {
 });
 
 describe('inferProject', () => {
+  it('adds the Debian builder, sandbox and SBOM code and the build host\'s builder to the build inputs of a runtime with a debian: section only', () => {
+    const manifest = (debian: string) => `name: x\nversion: 1.0.0\ndescription: x\nplatforms: [debian-amd64]\n${debian}`;
+    const [plain, prebuilt, quoted] = summarizeManifests([
+      ['runtimes/a/manifest.yaml', manifest('# debian: not a key\n')],
+      ['runtimes/b/manifest.yaml', manifest('debian:\n  suite: bookworm\n  packages: [busybox]\n')],
+      ['runtimes/c/manifest.yaml', `{"name": "c", "debian": {"suite": "bookworm"}}`],
+    ]);
+    expect([plain.prebuilt, prebuilt.prebuilt, quoted.prebuilt]).toEqual([undefined, true, true]);
+    const inputsOf = (summary: typeof plain) => inferProject(summary, normalizeOptions({})).targets!.build.inputs!;
+    const environment = [
+      '{workspaceRoot}/packages/debian-env/src/**/*.ts', '!{workspaceRoot}/packages/debian-env/src/**/*.spec.ts', '!{workspaceRoot}/packages/debian-env/src/testing/**/*',
+      '{workspaceRoot}/packages/sandbox/src/**/*.ts', '{workspaceRoot}/packages/sbom/src/**/*.ts', { env: 'RUNWAY_DEBIAN_BUILDER' },
+    ];
+    for (const input of environment) {
+      expect(inputsOf(prebuilt)).toContainEqual(input);
+      expect(inputsOf(plain)).not.toContainEqual(input);
+    }
+    // The lock and the manifest are project files, hashed like every other one.
+    expect(inputsOf(prebuilt)).toContain('{projectRoot}/**/*');
+    expect(inferProject(prebuilt, normalizeOptions({})).targets!.build.outputs).toEqual(['{workspaceRoot}/dist/runtimes/b']);
+  });
+
   it('gives every project the same targets with exact build inputs and outputs', () => {
     const project = inferProject({ kind: 'runtime', projectName: 'x', root: 'runtimes/x', extends: 'base' }, normalizeOptions({}));
     expect(Object.keys(project.targets!)).toEqual(['validate', 'build', 'release', 'nx-release-publish', 'publish-runenv-image']);

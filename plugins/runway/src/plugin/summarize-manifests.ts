@@ -15,7 +15,7 @@ export function summarizeManifests(manifests: ReadonlyArray<readonly [path: stri
     const data = safeParse(text);
     const claimed = typeof data.name === 'string' && isValidName(data.name) ? data.name : folder;
     const ext = typeof data.extends === 'string' && isValidName(data.extends) ? data.extends : undefined;
-    return { root, folder, claimed, extends: ext, kind: kindOfProject(root) };
+    return { root, folder, claimed, extends: ext, kind: kindOfProject(root), prebuilt: hasDebianSection(text, data) };
   });
   const claims = new Map<string, number>();
   for (const d of drafts) claims.set(d.claimed, (claims.get(d.claimed) ?? 0) + 1);
@@ -23,11 +23,19 @@ export function summarizeManifests(manifests: ReadonlyArray<readonly [path: stri
   return drafts.map((d) => {
     const projectName = claims.get(d.claimed)! > 1 && d.claimed !== d.folder ? d.folder : d.claimed;
     return {
-      kind: d.kind, projectName, root: d.root,
+      kind: d.kind, projectName, root: d.root, ...(d.prebuilt && { prebuilt: true }),
       // An edge to a project that does not exist would break the graph; validate reports it instead.
       ...(d.extends && d.extends !== projectName && names.has(d.extends) ? { extends: d.extends } : {}),
     };
   });
+}
+
+/**
+ * A top-level `debian:` key (prebuilt environments), from the line scan or the parsed YAML. A
+ * false positive only adds the builder's code to the build inputs; it never drops an input.
+ */
+function hasDebianSection(text: string, parsed: Record<string, unknown>): boolean {
+  return parsed.debian !== undefined || /^["']?debian["']?[ \t]*:/m.test(text);
 }
 
 /** A top-level `key: value` line whose value is a plain token (optionally quoted), with an optional comment. */

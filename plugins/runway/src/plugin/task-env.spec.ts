@@ -1,5 +1,8 @@
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { gitEntriesEnv, gitEntriesEnvValues } from './task-env';
+import { availablePlatforms } from '@runway/debian-env';
+import { testdir } from '@runway/test-utils';
+import { DEBIAN_BUILDER_ENV, gitEntriesEnv, gitEntriesEnvValues, preTasksExecution } from './task-env';
 
 const record = (mode: string, oid: string, path: string) => `${mode} ${oid} 0\t${path}`;
 const listing = (...records: string[]) => `${records.join('\0')}\0`;
@@ -35,5 +38,22 @@ describe('gitEntriesEnvValues', () => {
 
   it('sets nothing for an empty listing (no repository)', () => {
     expect(gitEntriesEnvValues('')).toEqual({});
+  });
+});
+
+describe('preTasksExecution', () => {
+  it('sets the Debian builder of this machine: the platforms it can build and the mmdebstrap version', async () => {
+    const previous = process.env[DEBIAN_BUILDER_ENV];
+    try {
+      await preTasksExecution({}, { workspaceRoot: await testdir(), nxJsonConfiguration: {} } as Parameters<typeof preTasksExecution>[1]);
+      const platforms = await availablePlatforms();
+      const mmdebstrap = await execa('mmdebstrap', ['--version'], { reject: false });
+      const version = mmdebstrap.failed ? 'none' : mmdebstrap.stdout.trim().split(/\s+/).pop();
+      const bwrap = await execa('bwrap', ['--version'], { reject: false });
+      expect(process.env[DEBIAN_BUILDER_ENV]).toBe(`platforms ${platforms.join(',') || 'none'}; mmdebstrap ${version}${bwrap.failed ? '; no bwrap' : ''}`);
+    } finally {
+      if (previous === undefined) delete process.env[DEBIAN_BUILDER_ENV];
+      else process.env[DEBIAN_BUILDER_ENV] = previous;
+    }
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { PreTasksExecution } from '@nx/devkit';
+import { builderFingerprint } from '@runway/debian-env';
 import { runGit } from '@runway/git';
 import type { RunwayPluginOptions } from './options';
 
@@ -10,6 +11,13 @@ import type { RunwayPluginOptions } from './options';
  * libraries that encode a package's bytes, which no file of the workspace records.
  */
 export const ENCODERS_ENV = 'RUNWAY_ENCODERS';
+
+/**
+ * The environment variable that carries the Debian builder of this machine into the hash of a
+ * prebuilt runtime's build: which platforms it can build (so which environment files the build
+ * writes) and the mmdebstrap version (see `builderFingerprint` of `@runway/debian-env`).
+ */
+export const DEBIAN_BUILDER_ENV = 'RUNWAY_DEBIAN_BUILDER';
 
 /** Project folders, as `createNodes` finds them: `runtimes/<name>/` and `payloads/<name>/`. */
 const PROJECT_PATH = /^((?:runtimes|payloads)\/[^/]+)\//;
@@ -48,8 +56,9 @@ function encoders(): string {
 }
 
 /**
- * Runs in Nx before it hashes any task of a command: sets {@link ENCODERS_ENV} and one
- * {@link gitEntriesEnv} variable per project, the `env` inputs of the inferred targets. One git
+ * Runs in Nx before it hashes any task of a command: sets {@link ENCODERS_ENV},
+ * {@link DEBIAN_BUILDER_ENV} and one {@link gitEntriesEnv} variable per project, the `env` inputs
+ * of the inferred targets (the builder is asked alongside git, so it adds no wait). One git
  * call for the whole workspace: a `runtime` input per project would run a process per task, which
  * measured about 100 times slower on 500 projects. Outside a git repository no git variable is set
  * and the executors report the problem themselves.
@@ -57,6 +66,10 @@ function encoders(): string {
 export const preTasksExecution: PreTasksExecution<RunwayPluginOptions> = async (_options, context) => {
   // Written one by one: Nx records assignments to process.env and hands them to the host process.
   process.env[ENCODERS_ENV] = encoders();
-  const listing = await runGit(context.workspaceRoot, ['ls-files', '--stage', '-z'], { exact: true }).catch(() => '');
+  const [listing, builder] = await Promise.all([
+    runGit(context.workspaceRoot, ['ls-files', '--stage', '-z'], { exact: true }).catch(() => ''),
+    builderFingerprint(),
+  ]);
+  process.env[DEBIAN_BUILDER_ENV] = builder;
   for (const [name, value] of Object.entries(gitEntriesEnvValues(listing))) process.env[name] = value;
 };

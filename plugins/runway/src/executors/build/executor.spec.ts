@@ -1,9 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
 import { execa } from 'execa';
 import { list } from 'tar';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { availablePlatforms, type DebianPlatform } from '@runway/debian-env';
 import { testdir, type FixtureFile } from '@runway/test-utils';
 import buildExecutor from './executor';
 
@@ -38,6 +39,11 @@ function captureOutput() {
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => capture(chunk) ?? true);
   return out;
 }
+
+let available: DebianPlatform[] = [];
+beforeAll(async () => {
+  available = await availablePlatforms();
+});
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -86,6 +92,35 @@ describe('build executor', () => {
     const listed: string[] = [];
     await list({ file: join(root, 'dist/runtimes/demo/demo-1.2.3.tar.gz'), onReadEntry: (e) => void listed.push(e.path) });
     expect(listed).toEqual(['demo/', 'demo/manifest.yaml', 'demo/setup-ubuntu-amd64.sh', 'demo/setup.sh']);
+  });
+
+  it('skips a prebuilt platform this machine cannot build with one notice line, and still packs the source package', async () => {
+    const platform = ['debian-arm64', 'debian-amd64'].find((p) => !available.includes(p as DebianPlatform));
+    if (!platform) throw new Error(`this machine builds ${available.join(' and ')}: no platform left to show the skip with`);
+    const root = await repo({
+      'runtimes/demo/manifest.yaml': `name: demo\nversion: 1.2.3\ndescription: demo\nplatforms: [${platform}]\ndebian:\n  suite: bookworm\n  packages: [busybox]\n`,
+      'runtimes/demo/setup.sh': { content: '#!/bin/sh\n', mode: 0o755 },
+    });
+    const out = captureOutput();
+    expect(await buildExecutor({ outputPath: 'dist/runtimes/demo' }, contextFor(root))).toEqual({ success: true });
+    const notices = out.filter((line) => line.includes('notice:'));
+    expect(notices).toEqual([expect.stringMatching(new RegExp(`^notice: ${platform} environment skipped: \\S`))]);
+    expect((await readdir(join(root, 'dist/runtimes/demo'))).sort()).toEqual(['demo-1.2.3.tar.gz', 'demo-1.2.3.tar.gz.sha256']);
+  });
+
+  it('without mmdebstrap and bwrap on PATH, skips every prebuilt platform saying what to install, and packs the source package', async () => {
+    const root = await repo({
+      'runtimes/demo/manifest.yaml': 'name: demo\nversion: 1.2.3\ndescription: demo\nplatforms: [debian-amd64, debian-arm64]\ndebian:\n  suite: bookworm\n  packages: [busybox]\n',
+      'runtimes/demo/setup.sh': { content: '#!/bin/sh\n', mode: 0o755 },
+    });
+    // Only git on PATH: the packer needs it, the Debian builder's tools are absent.
+    const bin = await testdir();
+    await symlink((await execa('sh', ['-c', 'command -v git'])).stdout, join(bin, 'git'));
+    vi.stubEnv('PATH', bin);
+    const out = captureOutput();
+    expect(await buildExecutor({ outputPath: 'dist/runtimes/demo' }, contextFor(root))).toEqual({ success: true });
+    expect(out.filter((line) => line.includes('notice:'))).toEqual(['debian-amd64', 'debian-arm64'].map((p) => `notice: ${p} environment skipped: mmdebstrap and bwrap not installed (apt-get install mmdebstrap bubblewrap)`));
+    expect((await readdir(join(root, 'dist/runtimes/demo'))).sort()).toEqual(['demo-1.2.3.tar.gz', 'demo-1.2.3.tar.gz.sha256']);
   });
 
   it('fails with a clear message outside a git repository', async () => {
