@@ -7,7 +7,7 @@ import { git, hasRemote } from '@runway/git';
 import type { Logger } from '@runway/log';
 import { parseSourceDateEpoch } from '@runway/pack';
 import { SIGNING_KEY_ENV } from '@runway/signing';
-import { releaseTrustFiles, type BuildInput, type ProvenanceInput } from '@runway/trust';
+import { releaseTrustFiles, type ProvenanceInput } from '@runway/trust';
 import type { LocalAsset, ReleaseContext } from '../release-context';
 import { requireKeyIfConfigured, type ReleaseSigning } from '../targets/release-signing';
 import type { Step } from '../step';
@@ -83,7 +83,7 @@ export const signStep: Step<ReleaseContext> = {
     const { manifest, tag, source, assets } = ctx.facts as Required<typeof ctx.facts>;
     const { workspaceRoot, projectRoot, env, dryRun } = ctx.options;
     // Written by the build of a prebuilt environment (its locks), when there is one.
-    const inputs = (ctx.facts as { buildInputs?: readonly BuildInput[] }).buildInputs;
+    const inputs = ctx.facts.buildInputs;
     const provenance: ProvenanceInput = {
       assets: assets.map((a) => ({ name: a.name, sha256: a.sha256 })),
       source: { repository: await sourceRepository(workspaceRoot), commit: source.commit, ref: `refs/tags/${tag}` },
