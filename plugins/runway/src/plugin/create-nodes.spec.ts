@@ -34,6 +34,7 @@ describe('createNodes in a real nx workspace', () => {
     expect(project.implicitDependencies).toEqual(['python-3.11']);
     expect(project.targets['publish-runenv-image'].dependsOn).toEqual(['validate', { projects: ['python-3.11'], target: 'build' }]);
     expect(project.targets.validate.inputs).toContain('{workspaceRoot}/runtimes/python-3.11/manifest.yaml');
+    expect(project.targets['publish-runenv-image'].options).toEqual({ environmentDir: 'dist/runtimes/python-3.11' });
 
     const affected = async () => {
       const run = await ws.nx(['show', 'projects', '--affected', '--base=HEAD~1', '--head=HEAD', '--json']);

@@ -20,7 +20,7 @@ export const createNodes: CreateNodes<RunwayPluginOptions> = [
     const summaries = summarizeManifests(texts);
     return summaries.map((summary, i) => [
       manifestPaths[i],
-      { projects: { [summary.root]: withRuntimeEdge(inferProject(summary, options), summary) } },
+      { projects: { [summary.root]: withRuntimeEdge(inferProject(summary, options), summary, options.distDir) } },
     ] as const);
   },
 ];
@@ -28,10 +28,11 @@ export const createNodes: CreateNodes<RunwayPluginOptions> = [
 /**
  * Pure: a payload built from a runtime's environment depends on that runtime: an implicit
  * dependency (a change to the runtime makes the payload affected), `publish-runenv-image` waits
- * for the runtime's `build` (which produces the environment the image holds), and `validate`
- * hashes the runtime's manifest (validate checks that the runtime exists).
+ * for the runtime's `build` (which produces the environment the image holds, in
+ * `<distDir>/runtimes/<runtime>`), and `validate` hashes the runtime's manifest (validate checks
+ * that the runtime exists).
  */
-export function withRuntimeEdge(project: ProjectConfiguration, summary: ProjectSummary): ProjectConfiguration {
+export function withRuntimeEdge(project: ProjectConfiguration, summary: ProjectSummary, distDir: string): ProjectConfiguration {
   const { runtime } = summary;
   if (!runtime) return project;
   const targets = project.targets ?? {};
@@ -43,7 +44,11 @@ export function withRuntimeEdge(project: ProjectConfiguration, summary: ProjectS
     targets: {
       ...targets,
       ...(validate ? { validate: { ...validate, inputs: [...(validate.inputs ?? []), `{workspaceRoot}/runtimes/${runtime}/manifest.yaml`] } } : {}),
-      ...(image ? { 'publish-runenv-image': { ...image, dependsOn: [...(image.dependsOn ?? []), { projects: [runtime], target: 'build' }] } } : {}),
+      ...(image ? { 'publish-runenv-image': {
+        ...image,
+        dependsOn: [...(image.dependsOn ?? []), { projects: [runtime], target: 'build' }],
+        options: { ...image.options, environmentDir: `${distDir}/runtimes/${runtime}` },
+      } } : {}),
     },
   };
 }
