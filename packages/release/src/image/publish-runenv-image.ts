@@ -122,8 +122,8 @@ const planningSteps: readonly Step<ImageContext>[] = [
 
 /**
  * The Docker steps of a plan (from `@runway/publisher-docker`): checking access, building once with
- * every tag, pushing each tag, verifying that every tag resolves to the one pushed digest. Building
- * and pushing mutate; the access check contacts nobody in a dry run; the digest check runs only
+ * every tag, running the payload's smoke command, pushing each tag, verifying that every tag
+ * resolves to the one pushed digest. Building, the smoke run and pushing mutate (the daemon); the access check contacts nobody in a dry run; the digest check runs only
  * after something was pushed.
  */
 function dockerSteps(ctx: ImageContext, contextDir: string, deps: Parameters<typeof imagePublishSteps>[2]): { steps: Step<ImageContext>[]; result: PublishResult } {
@@ -147,8 +147,10 @@ function dockerSteps(ctx: ImageContext, contextDir: string, deps: Parameters<typ
 
 /**
  * Publishes one payload's runenv images, as a step list run by the one runner: read the payload,
- * plan the tags, then (not in a dry run) check access, build, push every tag, and check that every
- * tag resolves to one digest. A runtime has no image: skipped.
+ * plan the tags, locate the runtime environment it is built from (if any), then (not in a dry run)
+ * unpack that environment into a temporary build context, check access, build, run the payload's
+ * smoke command in the new image, push every tag, and check that every tag resolves to one digest.
+ * A runtime has no image: skipped.
  */
 export async function publishRunenvImage(input: PublishRunenvImageInput): Promise<PublishRunenvImageOutcome> {
   const ctx: ImageContext = { input, logger: input.logger, facts: {} };
