@@ -73,6 +73,22 @@ describe('parseManifest', () => {
     expect(payload.errors.map((i) => i.rule)).toEqual(['alias-format']);
   });
 
+  it('checks a payload\'s runtime: its form, that only payloads name one, and that it exists', () => {
+    const payload = (text: string, runtimes?: string[]) =>
+      parseManifest(`name: python\nversion: 1.0.0\n${text}`, { file: 'payloads/python/manifest.yaml', kind: 'payload', folderName: 'python', runtimes });
+    expect(payload('runtime: python-3.11\n', ['node-18', 'python-3.11']).manifest?.runtime).toBe('python-3.11');
+    expect(payload('runtime: python-3.11\n').manifest?.runtime).toBe('python-3.11');
+    const unknown = payload('description: x\nruntime: "python-3.12"\n', ['python-3.11', 'node-18']);
+    expect(unknown.manifest).toBeUndefined();
+    expect(unknown.errors).toEqual([expect.objectContaining({
+      rule: 'runtime-unknown', line: 4, column: 10, file: 'payloads/python/manifest.yaml',
+      message: 'unknown runtime "python-3.12": there is no runtimes/python-3.12/manifest.yaml', fix: 'use one of: node-18, python-3.11',
+    })]);
+    expect(payload('runtime: [python-3.11]\n').errors.map((i) => `${i.rule}@${i.line}:${i.column}`)).toEqual(['runtime-format@3:10']);
+    expect(payload('runtime: Python 3\n').errors.map((i) => i.rule)).toEqual(['runtime-format']);
+    expect(rules(`${valid}runtime: python-3.10\n`).errors).toEqual(['runtime-payload-only']);
+  });
+
   it('reports malformed YAML with line and column, never throwing', () => {
     const r = parse('name: python-3.11\nversion: 1.0.0\nplatforms: [ubuntu-amd64\n  - x: y\n');
     expect(r.manifest).toBeUndefined();

@@ -9,6 +9,11 @@ export interface ParseManifestOptions {
   kind: ProjectKind;
   /** The project's folder name; a different manifest `name` is a warning. */
   folderName: string;
+  /**
+   * The runtime folders of the workspace (`runtimes/<name>/` holding a manifest). When given, a
+   * payload's `runtime` must name one of them; without it (reading one project alone) it is not checked.
+   */
+  runtimes?: readonly string[];
 }
 
 type Position = { line?: number; column?: number };
@@ -26,7 +31,7 @@ function loadYaml(): typeof import('yaml') {
  * throws), each with file, rule, line and a fix; `manifest` is set only when there are no errors.
  */
 export function parseManifest(text: string, options: ParseManifestOptions): ManifestResult {
-  const { file, kind, folderName } = options;
+  const { file, kind, folderName, runtimes } = options;
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
   const { isMap, isScalar, LineCounter, parseDocument } = loadYaml();
@@ -56,12 +61,12 @@ export function parseManifest(text: string, options: ParseManifestOptions): Mani
     (severity === 'error' ? errors : warnings).push({ severity, file, rule, ...posOf(key), message, fix });
   const raw = doc.toJS() as Record<string, unknown>;
   // `version: 1.0` parses as the number 1: keep what was written so the error can name it.
-  for (const key of ['name', 'version', 'extends', 'description']) {
+  for (const key of ['name', 'version', 'extends', 'runtime', 'description']) {
     const node = doc.get(key, true);
     if (isScalar(node) && typeof node.value === 'number' && typeof node.source === 'string') raw[key] = node.source;
   }
 
-  const known = new Set(['name', 'version', 'description', 'platforms', 'packages', 'extends', 'aliases', 'dockerfile', 'smoke', 'debian']);
+  const known = new Set(['name', 'version', 'description', 'platforms', 'packages', 'extends', 'runtime', 'aliases', 'dockerfile', 'smoke', 'debian']);
   for (const key of Object.keys(raw)) {
     if (!known.has(key)) add('unknown-field', key, `unknown field "${key}"`, `remove it, or use one of: ${[...known].join(', ')}`, 'warning');
   }
@@ -128,6 +133,8 @@ export function parseManifest(text: string, options: ParseManifestOptions): Mani
     }
   }
 
+  const runtime = parseRuntimeReference(raw.runtime, kind, runtimes, add);
+
   const dockerfile = raw.dockerfile === undefined ? 'Dockerfile' : scalarString(raw.dockerfile);
   if (dockerfile === undefined || dockerfile.startsWith('/') || dockerfile.split('/').includes('..')) {
     add('dockerfile-path', 'dockerfile', '"dockerfile" must be a path inside the payload folder', 'write e.g. "dockerfile: Dockerfile"');
@@ -145,11 +152,37 @@ export function parseManifest(text: string, options: ParseManifestOptions): Mani
   return {
     manifest: {
       kind, name: name!, version: version!, description: description!, platforms: platforms!, packages: packages!,
-      ...(extendsName ? { extends: extendsName } : {}), aliases: aliases!, dockerfile: dockerfile!,
+      ...(extendsName ? { extends: extendsName } : {}), ...(runtime ? { runtime } : {}), aliases: aliases!, dockerfile: dockerfile!,
       ...(smoke ? { smoke } : {}), ...(debian ? { debian } : {}),
     },
     errors, warnings,
   };
+}
+
+/**
+ * A payload's `runtime:`: a runtime name, of a runtime the workspace has (when the caller listed
+ * them). A runtime manifest builds on another one with `extends`, not `runtime`.
+ */
+function parseRuntimeReference(
+  value: unknown, kind: ProjectKind, runtimes: readonly string[] | undefined,
+  add: (rule: string, key: string, message: string, fix: string) => void,
+): string | undefined {
+  if (value === undefined) return undefined;
+  const name = scalarString(value);
+  if (name === undefined || !isValidName(name)) {
+    add('runtime-format', 'runtime', '"runtime" must name a runtime, e.g. python-3.11', 'write e.g. "runtime: python-3.11" (a folder under runtimes/)');
+    return undefined;
+  }
+  if (kind === 'runtime') {
+    add('runtime-payload-only', 'runtime', '"runtime" applies to payloads only', `a runtime builds on another with "extends: ${name}"; remove "runtime"`);
+    return undefined;
+  }
+  if (runtimes && !runtimes.includes(name)) {
+    add('runtime-unknown', 'runtime', `unknown runtime "${name}": there is no runtimes/${name}/manifest.yaml`,
+      runtimes.length ? `use one of: ${[...runtimes].sort().join(', ')}` : `create runtimes/${name}/ first`);
+    return undefined;
+  }
+  return name;
 }
 
 function scalarString(value: unknown): string | undefined {

@@ -9,6 +9,7 @@ export interface ManifestInput {
   platforms?: unknown;
   packages?: unknown;
   extends?: unknown;
+  runtime?: unknown;
   aliases?: unknown;
   dockerfile?: unknown;
   smoke?: unknown;
@@ -28,6 +29,11 @@ export interface Manifest {
   packages: string[];
   /** Name of the runtime this one builds on: an Nx graph edge, so dependents rebuild. */
   extends?: string;
+  /**
+   * Payloads only: the runtime (folder `runtimes/<name>/`) whose prebuilt Debian environment is the
+   * image's root filesystem. An Nx graph edge: a change to the runtime makes the payload affected.
+   */
+  runtime?: string;
   /** Payloads only: extra image names that receive the same tags (`runenv-python-3.11`). */
   aliases: string[];
   /** Payloads only: the Dockerfile, relative to the payload folder. */

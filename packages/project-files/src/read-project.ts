@@ -5,11 +5,25 @@ import { mapFsError } from '@runway/atomic-write';
 import { ignoredByGit, listTrackedEntries, type TrackedEntry } from '@runway/git';
 import { checkProjectFiles, kindOfProject, parseManifest, type ManifestResult, type ProjectFile } from '@runway/manifest';
 
-/** Reads `<workspaceRoot>/<projectRoot>/manifest.yaml` and validates it (file checks not included). */
-export async function readManifest(workspaceRoot: string, projectRoot: string): Promise<ManifestResult> {
+/**
+ * Reads `<workspaceRoot>/<projectRoot>/manifest.yaml` and validates it (file checks not included).
+ * `runtimes` (the workspace's runtime folders) makes a payload's `runtime:` checked against them.
+ */
+export async function readManifest(workspaceRoot: string, projectRoot: string, options: { runtimes?: readonly string[] } = {}): Promise<ManifestResult> {
   const file = join(projectRoot, 'manifest.yaml');
   const text = await readFile(join(workspaceRoot, file), 'utf8').catch((err) => { throw mapFsError(err, `read ${file}`); });
-  return parseManifest(text, { file, kind: kindOfProject(projectRoot), folderName: basename(projectRoot) });
+  return parseManifest(text, { file, kind: kindOfProject(projectRoot), folderName: basename(projectRoot), runtimes: options.runtimes });
+}
+
+/** The folders under `runtimes/` that hold a `manifest.yaml`: what a payload's `runtime:` may name. */
+export async function listRuntimeFolders(workspaceRoot: string): Promise<string[]> {
+  const entries = await readdir(join(workspaceRoot, 'runtimes'), { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    throw mapFsError(err, 'read runtimes/');
+  });
+  const found = await Promise.all(entries.filter((e) => e.isDirectory()).map(async (e) =>
+    (await stat(join(workspaceRoot, 'runtimes', e.name, 'manifest.yaml')).then((s) => s.isFile(), () => false)) ? e.name : undefined));
+  return found.filter((name): name is string => name !== undefined).sort();
 }
 
 /**
@@ -19,7 +33,8 @@ export async function readManifest(workspaceRoot: string, projectRoot: string): 
  * @throws UserError outside a git repository (a package is defined by what git tracks).
  */
 export async function validateProject(workspaceRoot: string, projectRoot: string): Promise<ManifestResult> {
-  const result = await readManifest(workspaceRoot, projectRoot);
+  const runtimes = kindOfProject(projectRoot) === 'payload' ? await listRuntimeFolders(workspaceRoot) : undefined;
+  const result = await readManifest(workspaceRoot, projectRoot, { runtimes });
   if (!result.manifest) return result;
   const files = await listProjectFiles(join(workspaceRoot, projectRoot));
   const issues = checkProjectFiles(result.manifest, files, relative(workspaceRoot, join(workspaceRoot, projectRoot)));

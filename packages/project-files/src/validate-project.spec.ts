@@ -1,4 +1,4 @@
-import { chmod, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +63,19 @@ describe('validateProject', () => {
     await symlink('plain.sh', join(dir, 'setup-ubuntu-arm64.sh'));
     await git('add', '-A');
     expect(await rulesAndMessages(root)).toEqual(['platform-script-executable: setup-ubuntu-arm64.sh is not executable']);
+  });
+
+  it('checks that a payload\'s runtime is a runtime folder of the workspace', async () => {
+    const { root, git } = await workspace({ 'setup.sh': script(0o755), 'setup-ubuntu-amd64.sh': script(0o755), 'setup-ubuntu-arm64.sh': script(0o755) });
+    await mkdir(join(root, 'payloads/p'), { recursive: true });
+    await writeFile(join(root, 'payloads/p/Dockerfile'), 'FROM scratch\n');
+    await writeFile(join(root, 'payloads/p/manifest.yaml'), 'name: p\nversion: 1.0.0\nruntime: x\n');
+    await git('add', '-A');
+    expect((await validateProject(root, 'payloads/p')).manifest?.runtime).toBe('x');
+    await writeFile(join(root, 'payloads/p/manifest.yaml'), 'name: p\nversion: 1.0.0\nruntime: y\n');
+    expect((await validateProject(root, 'payloads/p')).errors.map((i) => `${i.rule}@${i.line}:${i.column}: ${i.message} (${i.fix})`)).toEqual([
+      'runtime-unknown@3:10: unknown runtime "y": there is no runtimes/y/manifest.yaml (use one of: x)',
+    ]);
   });
 
   it('refuses to judge a project outside a git repository', async () => {

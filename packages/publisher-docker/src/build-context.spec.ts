@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, utimes } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar';
@@ -15,12 +15,20 @@ async function sha256(stream: NodeJS.ReadableStream): Promise<string> {
 }
 
 describe('build context', () => {
-  it('lists files in byte order and packs the same bytes whatever the mtimes', async () => {
+  it('lists files and folders in byte order and packs the same bytes whatever the mtimes', async () => {
     const dir = await testdir({ 'b.txt': 'b', 'a/Z.txt': 'z', 'a/a.txt': 'a', Dockerfile: 'FROM scratch\n' });
-    expect(await listContextFiles(dir)).toEqual(['Dockerfile', 'a/Z.txt', 'a/a.txt', 'b.txt']);
+    await mkdir(join(dir, 'a/empty'));
+    expect(await listContextFiles(dir)).toEqual(['Dockerfile', 'a', 'a/Z.txt', 'a/a.txt', 'a/empty', 'b.txt']);
     const first = await sha256(await packBuildContext(dir));
     await utimes(join(dir, 'b.txt'), new Date(2001, 1, 1), new Date(2001, 1, 1));
     expect(await sha256(await packBuildContext(dir))).toBe(first);
+    const out = await mkdtemp(join(tmpdir(), 'context-out-'));
+    try {
+      await pipeline(await packBuildContext(dir), extract({ cwd: out }));
+      expect(await readdir(join(out, 'a/empty'))).toEqual([]);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 
   it('sends replaced files instead of the folder\'s, first, without touching the folder', async () => {

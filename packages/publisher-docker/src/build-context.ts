@@ -3,11 +3,15 @@ import { join, posix } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { create, Header } from 'tar';
 
-/** Every file and symlink under `dir`, relative, `/`-separated, in byte order (not locale order). */
+/**
+ * Every file, symlink and folder under `dir`, relative, `/`-separated, in byte order (not locale
+ * order, and so each folder before its contents). Folders are listed so that empty ones reach the
+ * daemon: a root filesystem needs its empty `tmp/`, `proc/` and `sys/`.
+ */
 export async function listContextFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries
-    .filter((e) => e.isFile() || e.isSymbolicLink())
+    .filter((e) => e.isFile() || e.isSymbolicLink() || e.isDirectory())
     .map((e) => join(e.parentPath ?? e.path, e.name).slice(dir.length + 1).split('\\').join('/'))
     .sort(byteOrder);
 }

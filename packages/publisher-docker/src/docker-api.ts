@@ -26,6 +26,12 @@ export interface BuildImageOptions {
   onEvent?: (event: DockerEvent) => void;
 }
 
+/** How a command run in a fresh container ended: its exit code and (bounded) interleaved output. */
+export interface ContainerRun {
+  exitCode: number;
+  output: string;
+}
+
 export interface ImageInfo {
   id: string;
   labels: Record<string, string>;
@@ -46,4 +52,10 @@ export interface DockerApi {
   pushImage(repository: string, tag: string, credentials?: RegistryCredentials, onEvent?: (event: DockerEvent) => void): Promise<string>;
   /** The local image, or undefined when the daemon has none under that reference. */
   inspectImage(ref: string): Promise<ImageInfo | undefined>;
+  /**
+   * Runs `command` (an argv, replacing the image's entrypoint and command) in a new container of
+   * the local image `ref`, without network, and removes the container afterwards, like
+   * `docker run --rm --network none --entrypoint …`.
+   */
+  runContainer(ref: string, command: string[]): Promise<ContainerRun>;
 }

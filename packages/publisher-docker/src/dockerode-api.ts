@@ -54,6 +54,21 @@ export function createDockerApi(env: NodeJS.ProcessEnv): DockerApi {
       return digest;
     },
 
+    async runContainer(ref, command) {
+      const container = await docker.createContainer({
+        Image: ref, Entrypoint: [command[0]], Cmd: command.slice(1), Tty: false,
+        NetworkDisabled: true, HostConfig: { NetworkMode: 'none' },
+      });
+      try {
+        await container.start();
+        const { StatusCode } = (await container.wait()) as { StatusCode: number };
+        const logs = await container.logs({ stdout: true, stderr: true, follow: false }) as unknown as Buffer;
+        return { exitCode: StatusCode, output: demuxedText(logs) };
+      } finally {
+        await container.remove({ force: true }).catch(() => undefined);
+      }
+    },
+
     async inspectImage(ref) {
       try {
         const info = await docker.getImage(ref).inspect();
@@ -64,6 +79,26 @@ export function createDockerApi(env: NodeJS.ProcessEnv): DockerApi {
       }
     },
   };
+}
+
+/** The most output kept from a container run: the tail, which holds the error. */
+const MAX_RUN_OUTPUT = 64 * 1024;
+
+/**
+ * Pure: the text of a non-TTY container log, whose frames carry an 8-byte header (stream type,
+ * three zero bytes, big-endian length); stdout and stderr stay in the order written. Only the last
+ * `MAX_RUN_OUTPUT` bytes are kept.
+ */
+export function demuxedText(log: Buffer): string {
+  const parts: Buffer[] = [];
+  let at = 0;
+  while (at + 8 <= log.length) {
+    const size = log.readUInt32BE(at + 4);
+    parts.push(log.subarray(at + 8, at + 8 + size));
+    at += 8 + size;
+  }
+  const text = Buffer.concat(parts);
+  return text.subarray(Math.max(0, text.length - MAX_RUN_OUTPUT)).toString('utf8');
 }
 
 function authConfig(repository: string, credentials: RegistryCredentials) {

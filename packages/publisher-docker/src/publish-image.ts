@@ -22,6 +22,15 @@ export interface PublishImageDeps {
   onOutput?: (line: string) => void;
 }
 
+/** What the steps do beyond the plan. */
+export interface PublishImageOptions {
+  /**
+   * An argv run in a fresh container of the built image before anything is pushed (the payload's
+   * `smoke:`); a non-zero exit fails the publish with the command's output, and nothing is pushed.
+   */
+  smoke?: string[];
+}
+
 /** What a finished publish produced: one image id and the one digest every ref resolves to. */
 export interface PublishResult {
   imageId?: string;
@@ -34,10 +43,13 @@ export interface PublishResult {
  * 1. checking daemon and registry access (all at once): credentials are tried before a long build is wasted;
  * 2. building the image once, with every `repository:tag` of the plan; the labels ride in the
  *    streamed context as one LABEL line appended to the Dockerfile (no copy of the folder);
- * 3. pushing each ref on its own: pushing a whole repository would also push stale local tags;
- * 4. verifying through the registry API (all refs at once) that every ref resolves to the pushed digest.
+ * 3. when a smoke command is given, running it in the new image: an image that does not start is never pushed;
+ * 4. pushing each ref on its own: pushing a whole repository would also push stale local tags;
+ * 5. verifying through the registry API (all refs at once) that every ref resolves to the pushed digest.
  */
-export function imagePublishSteps(plan: ImagePublishPlan, contextDir: string, deps: PublishImageDeps): { steps: PublishStep[]; result: PublishResult } {
+export function imagePublishSteps(
+  plan: ImagePublishPlan, contextDir: string, deps: PublishImageDeps, options: PublishImageOptions = {},
+): { steps: PublishStep[]; result: PublishResult } {
   const result: PublishResult = { refs: plan.refs };
   const hosts = [...new Set(plan.repositories.map((r) => splitImageRepository(r).host))];
   const output = (e: DockerEvent) => {
@@ -69,6 +81,7 @@ export function imagePublishSteps(plan: ImagePublishPlan, contextDir: string, de
         }
       },
     },
+    ...(options.smoke ? [smokeStep(plan, options.smoke, deps, result)] : []),
     ...plan.refs.map((ref): PublishStep => ({
       title: `pushing ${ref}`,
       run: async () => {
@@ -104,6 +117,23 @@ export function imagePublishSteps(plan: ImagePublishPlan, contextDir: string, de
     },
   ];
   return { steps, result };
+}
+
+/** Runs the smoke command in the image just built (by its id: the tags may move under us). */
+function smokeStep(plan: ImagePublishPlan, command: string[], deps: PublishImageDeps, result: PublishResult): PublishStep {
+  const shown = command.join(' ');
+  return {
+    title: `running the smoke command in ${plan.refs[0]}: ${shown}`,
+    run: async () => {
+      const run = await deps.docker.runContainer(result.imageId ?? plan.refs[0], command);
+      for (const line of run.output.split('\n')) if (line.trim()) deps.onOutput?.(line.trimEnd());
+      if (run.exitCode !== 0) {
+        throw new UserError(`the runenv image of ${plan.project} failed its smoke command (exit ${run.exitCode}): ${shown}\n${run.output.trimEnd()}`, {
+          hint: 'nothing was pushed; fix the Dockerfile (or the runtime it is built from) so the command succeeds, or correct "smoke" in manifest.yaml',
+        });
+      }
+    },
+  };
 }
 
 /** The payload's Dockerfile; a missing one is the user's to fix, named with its path. */

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '@runway/errors';
 import { git } from '@runway/git';
@@ -11,6 +12,7 @@ import {
 import { needsPublishedVersions, parseReleaseRef, planImagePublish, publishedFromGitTags, type ImagePublishPlan } from '@runway/release-policy';
 import { runSteps, type Renderer } from '../runner';
 import type { Step, StepContext } from '../step';
+import { environmentLabels, hostDebianPlatform, locateRuntimeEnvironment, RUNTIME_CONTEXT_DIR, stageBuildContext, type RuntimeEnvironment } from './runtime-environment';
 
 /** The options of the `publish-runenv-image` target. */
 export interface RunenvImageOptions {
@@ -23,6 +25,10 @@ export interface RunenvImageOptions {
   defaultBranch?: string;
   /** Versions already published (tags or bare versions); default: the repository's git tags. */
   published?: string[];
+  /** The Debian platform of the image's runtime environment; default: this machine's (`debian-amd64` on x86-64). */
+  platform?: string;
+  /** Where the runtime's `build` put its environments, relative to the workspace; default `dist/runtimes/<runtime>`. */
+  environmentDir?: string;
 }
 
 export interface PublishRunenvImageInput {
@@ -42,7 +48,7 @@ export type PublishRunenvImageOutcome =
 
 interface ImageContext extends StepContext {
   readonly input: PublishRunenvImageInput;
-  readonly facts: { manifest?: Manifest; skip?: string; plan?: ImagePublishPlan; result?: PublishResult };
+  readonly facts: { manifest?: Manifest; skip?: string; plan?: ImagePublishPlan; environment?: RuntimeEnvironment; result?: PublishResult };
 }
 
 /** The steps before Docker is contacted: what to build and which tags to push. */
@@ -88,23 +94,41 @@ const planningSteps: readonly Step<ImageContext>[] = [
         payload: ctx.facts.manifest!,
       });
       if (plan.skip) ctx.facts.skip = plan.skip;
-      else {
+      else ctx.facts.plan = plan;
+    },
+  },
+  {
+    // A payload built from a runtime: its prebuilt environment must exist for the image's platform
+    // (checked in a dry run too); the labels name it. Then the plan is logged.
+    name: 'locating the runtime environment',
+    mutates: false,
+    skip: (ctx) => ctx.facts.skip,
+    async run(ctx) {
+      const { workspaceRoot, projectRoot, options } = ctx.input;
+      const payload = ctx.facts.manifest!;
+      let plan = ctx.facts.plan!;
+      if (payload.runtime) {
+        const environment = await locateRuntimeEnvironment({
+          workspaceRoot, payloadRoot: projectRoot, payload, platform: options.platform ?? hostDebianPlatform(), environmentDir: options.environmentDir,
+        });
+        ctx.facts.environment = environment;
+        plan = { ...plan, labels: { ...plan.labels, ...environmentLabels(environment) } };
         ctx.facts.plan = plan;
-        ctx.logger.info(describePlan(plan));
       }
+      ctx.logger.info(describePlan(plan, ctx.facts.environment));
     },
   },
 ];
 
 /**
  * The Docker steps of a plan (from `@runway/publisher-docker`): checking access, building once with
- * every tag, pushing each tag, verifying that every tag resolves to the one pushed digest. Building
- * and pushing mutate; the access check contacts nobody in a dry run; the digest check runs only
+ * every tag, running the payload's smoke command, pushing each tag, verifying that every tag
+ * resolves to the one pushed digest. Building, the smoke run and pushing mutate (the daemon); the access check contacts nobody in a dry run; the digest check runs only
  * after something was pushed.
  */
-function dockerSteps(ctx: ImageContext, deps: Parameters<typeof imagePublishSteps>[2]): { steps: Step<ImageContext>[]; result: PublishResult } {
+function dockerSteps(ctx: ImageContext, contextDir: string, deps: Parameters<typeof imagePublishSteps>[2]): { steps: Step<ImageContext>[]; result: PublishResult } {
   const plan = ctx.facts.plan!;
-  const { steps, result } = imagePublishSteps(plan, join(ctx.input.workspaceRoot, ctx.input.projectRoot), deps);
+  const { steps, result } = imagePublishSteps(plan, contextDir, deps, { smoke: ctx.facts.manifest!.smoke });
   return {
     result,
     steps: steps.map((s, i): Step<ImageContext> => {
@@ -123,8 +147,10 @@ function dockerSteps(ctx: ImageContext, deps: Parameters<typeof imagePublishStep
 
 /**
  * Publishes one payload's runenv images, as a step list run by the one runner: read the payload,
- * plan the tags, then (not in a dry run) check access, build, push every tag, and check that every
- * tag resolves to one digest. A runtime has no image: skipped.
+ * plan the tags, locate the runtime environment it is built from (if any), then (not in a dry run)
+ * unpack that environment into a temporary build context, check access, build, run the payload's
+ * smoke command in the new image, push every tag, and check that every tag resolves to one digest.
+ * A runtime has no image: skipped.
  */
 export async function publishRunenvImage(input: PublishRunenvImageInput): Promise<PublishRunenvImageOutcome> {
   const ctx: ImageContext = { input, logger: input.logger, facts: {} };
@@ -139,20 +165,36 @@ export async function publishRunenvImage(input: PublishRunenvImageInput): Promis
   const dockerConfig = await readDockerConfig(env);
   const credentials = (host: string) => resolveRegistryCredentials(host, env, dockerConfig);
   const clients = new Map<string, RegistryClient>();
-  const { steps, result } = dockerSteps(ctx, {
-    docker: createDockerApi(env),
-    credentials,
-    registry: (host) => clients.get(host) ?? clients.set(host, createRegistryClient({ host, credentials: credentials(host) })).get(host)!,
-    onOutput: (line) => input.logger.info(`  ${line}`),
-  });
-  await runSteps(steps, ctx, { dryRun, renderer });
-  input.logger.info(plan.refs.map((ref) => `${ref}@${result.digest}`).join('\n'));
-  return { status: 'published', plan, result };
+  const payloadDir = join(input.workspaceRoot, input.projectRoot);
+  const environment = ctx.facts.environment;
+  let staged: string | undefined;
+  try {
+    if (environment) {
+      // Local and temporary (nothing is published), so it runs before the Docker steps.
+      await runSteps([{
+        name: `unpacking ${environment.path} into the build context as ${RUNTIME_CONTEXT_DIR}/`,
+        mutates: false,
+        run: async () => { staged = await stageBuildContext(payloadDir, environment); },
+      }], ctx, { dryRun, renderer });
+    }
+    const { steps, result } = dockerSteps(ctx, staged ?? payloadDir, {
+      docker: createDockerApi(env),
+      credentials,
+      registry: (host) => clients.get(host) ?? clients.set(host, createRegistryClient({ host, credentials: credentials(host) })).get(host)!,
+      onOutput: (line) => input.logger.info(`  ${line}`),
+    });
+    await runSteps(steps, ctx, { dryRun, renderer });
+    input.logger.info(plan.refs.map((ref) => `${ref}@${result.digest}`).join('\n'));
+    return { status: 'published', plan, result };
+  } finally {
+    if (staged) await rm(staged, { recursive: true, force: true });
+  }
 }
 
-/** The plan as `--dry-run` prints it: every ref and label, nothing hidden. */
-export function describePlan(plan: ImagePublishPlan): string {
+/** The plan as `--dry-run` prints it: the runtime environment, every ref and label, nothing hidden. */
+export function describePlan(plan: ImagePublishPlan, environment?: RuntimeEnvironment): string {
   return [
+    ...(environment ? [`${plan.project}: build context ${RUNTIME_CONTEXT_DIR}/ = the ${environment.platform} environment of ${environment.runtime}@${environment.version}: ${environment.path} (${environment.checksum})`] : []),
     `${plan.project}: build from ${plan.dockerfile} and push:`,
     ...plan.refs.map((r) => `  ${r}`),
     'with labels:',

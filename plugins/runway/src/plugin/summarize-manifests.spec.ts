@@ -26,6 +26,17 @@ describe('summarizeManifests', () => {
     ]).map((s) => [s.projectName, s.extends])).toEqual([['a', undefined], ['b', undefined], ['dup', undefined], ['dup-copy', undefined]]);
   });
 
+  it('keeps a payload\'s runtime edge only to a runtime that exists', () => {
+    expect(summarizeManifests([
+      ['runtimes/python-3.11/manifest.yaml', 'name: python-3.11\n'],
+      ['payloads/python/manifest.yaml', 'name: python\nruntime: python-3.11  # the image\'s root filesystem\n'],
+      ['payloads/node/manifest.yaml', 'name: node\nruntime: node-18\n'],
+      ['payloads/other/manifest.yaml', 'name: other\nruntime: python\n'],
+      ['runtimes/rt/manifest.yaml', 'name: rt\nruntime: python-3.11\n'],
+    ]).map((s) => [s.projectName, s.runtime])).toEqual([
+      ['python-3.11', undefined], ['python', 'python-3.11'], ['node', undefined], ['other', undefined], ['rt', undefined],
+    ]);
+  });
 
   it.each([
     ['name: x\nextends: base\n', 'x', 'base'],

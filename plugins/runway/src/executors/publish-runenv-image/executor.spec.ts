@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { nxWorkspace } from '@runway/test-utils';
@@ -50,6 +52,38 @@ describe('publish-runenv-image executor', () => {
     expect(run.exitCode, run.all).toBe(0);
     expect(run.all).toMatch(/rt: skipped \(rt is a runtime: it has no Dockerfile/);
   });
+
+  it('a payload built from a runtime: the dry run names the environment file and labels it; a missing one is a clear error', async () => {
+    const ws = await nxWorkspace({
+      'runtimes/rt/manifest.yaml': 'name: rt\nversion: 1.4.0\nplatforms: [debian-amd64, ubuntu-amd64]\ndebian:\n  suite: bookworm\n  packages: [python3]\n',
+      'runtimes/rt/setup.sh': { content: '#!/bin/sh\n', mode: 0o755 },
+      'runtimes/rt/setup-ubuntu-amd64.sh': { content: '#!/bin/sh\n', mode: 0o755 },
+      'runtimes/plain/manifest.yaml': 'name: plain\nversion: 1.0.0\nplatforms: [ubuntu-amd64]\n',
+      'payloads/demo/manifest.yaml': 'name: demo\nversion: 1.2.3\nruntime: rt\n',
+      'payloads/demo/Dockerfile': 'FROM scratch\nCOPY runtime/ /\n',
+    });
+    const env = { RUNWAY_IMAGE_REGISTRY: 'registry.invalid/acme', GITHUB_REF: 'refs/heads/main', DOCKER_HOST: 'unix:///nonexistent.sock' };
+    const args = ['run', 'demo:publish-runenv-image', '--dryRun', '--platform=debian-amd64', '--excludeTaskDependencies'];
+    const missing = await ws.nx(args, env);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.all).toContain(`the debian-amd64 environment of rt@1.4.0 is not built: ${join(ws.dir, 'dist/runtimes/rt/rt-1.4.0-debian-amd64.tar.gz')} is missing`);
+    expect(missing.all).toContain('run nx run rt:build');
+
+    const tarball = join(ws.dir, 'dist/runtimes/rt/rt-1.4.0-debian-amd64.tar.gz');
+    await mkdir(join(ws.dir, 'dist/runtimes/rt'), { recursive: true });
+    await writeFile(tarball, 'not really an environment');
+    await writeFile(`${tarball}.sha256`, `${'ab'.repeat(32)}  rt-1.4.0-debian-amd64.tar.gz\n`);
+    const planned = await ws.nx(args, env);
+    expect(planned.exitCode, planned.all).toBe(0);
+    expect(planned.all).toContain(`demo: build context runtime/ = the debian-amd64 environment of rt@1.4.0: ${tarball} (sha256:${'ab'.repeat(32)})`);
+    expect(planned.all).toContain('dev.runway.runtime=rt@1.4.0');
+    expect(planned.all).toContain(`dev.runway.runtime.checksum=sha256:${'ab'.repeat(32)}`);
+
+    await writeFile(join(ws.dir, 'payloads/demo/manifest.yaml'), 'name: demo\nversion: 1.2.3\nruntime: plain\n');
+    const unbuildable = await ws.nx(args, env);
+    expect(unbuildable.exitCode).toBe(1);
+    expect(unbuildable.all).toContain('runtime plain has no prebuilt debian-amd64 environment for the image of demo');
+  }, 300_000);
 
   it('refuses an invalid tag ref before touching Docker', async () => {
     const ws = await nxWorkspace(payloadFixture('demo'));

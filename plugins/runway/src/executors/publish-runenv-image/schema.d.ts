@@ -9,4 +9,8 @@ export interface PublishRunenvImageExecutorSchema {
   defaultBranch?: string;
   /** Versions already published (tags or bare versions). Default: the repository's git tags. */
   published?: string[];
+  /** For a payload built from a runtime: the Debian platform of its environment. Default: this machine's. */
+  platform?: string;
+  /** For a payload built from a runtime: where its build put the environments (inferred: `<distDir>/runtimes/<runtime>`). */
+  environmentDir?: string;
 }
