@@ -83,7 +83,7 @@ export const suite: BenchSuite = {
     const install = async (pinned: boolean) => {
       const into = join(ctx.tmpDir, 'installed');
       await rm(into, { recursive: true, force: true });
-      const args = ['runtime', 'install', 'bench@1.0.0', '--registry', registry, '--dir', into, ...(pinned ? ['--key', `${key}.pub`] : [])];
+      const args = ['runtime', 'install', 'bench@1.0.0', '--registry', registry, '--dir', into, '--platform', 'ubuntu-amd64', ...(pinned ? ['--key', `${key}.pub`] : [])];
       const start = process.hrtime.bigint();
       const run = await execa(process.execPath, [join(ctx.repoRoot, 'packages/cli/bin/runway.js'), ...args], {
         cwd: ctx.tmpDir, env: { ...process.env, HOME: home, RUNWAY_STATE_DIR: join(home, 'state'), RUNWAY_CACHE_DIR: join(home, 'cache') }, reject: false,
