@@ -25,6 +25,8 @@ export async function readTrustedSigners(root: string, rev: string): Promise<Tru
   const read = (path: string) => readFileAt(root, rev, path).catch((cause) => {
     throw new UserError(`cannot read ${path} at ${rev}`, { hint: 'check that the commit exists in this clone (git fetch), or pass another revision', cause });
   });
-  const [allowedSigners, gpgKeys] = await Promise.all([read(ALLOWED_SIGNERS_PATH), read(GPG_SIGNERS_PATH)]);
+  // One after the other: a bad `rev` is then always reported against the first file.
+  const allowedSigners = await read(ALLOWED_SIGNERS_PATH);
+  const gpgKeys = await read(GPG_SIGNERS_PATH);
   return { allowedSigners, gpgKeys, source: `.github/ at ${rev}` };
 }

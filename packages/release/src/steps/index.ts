@@ -3,6 +3,7 @@ import type { Step } from '../step';
 import { buildStep } from './build';
 import { checkPackageStep } from './check-package';
 import { planStep } from './plan';
+import { policyStep } from './policy';
 import { publishAssetsStep } from './publish-assets';
 import { sourceStep } from './source';
 import { tagStep } from './tag';
@@ -10,7 +11,7 @@ import { updateRegistryStep } from './update-registry';
 import { validateStep } from './validate';
 import { verifyStep } from './verify';
 
-export { buildStep, checkPackageStep, planStep, publishAssetsStep, sourceStep, tagStep, updateRegistryStep, validateStep, verifyStep };
+export { buildStep, checkPackageStep, planStep, policyStep, publishAssetsStep, sourceStep, tagStep, updateRegistryStep, validateStep, verifyStep };
 
 /**
  * The read-only part of a release: after it, every check that can fail has run and nothing has
@@ -19,6 +20,7 @@ export { buildStep, checkPackageStep, planStep, publishAssetsStep, sourceStep, t
 export const preflightSteps: readonly Step<ReleaseContext>[] = [
   sourceStep,         // the commit released: HEAD of a clean tree (a dirty tree is refused; a dry run warns), or the caller's
   validateStep,       // manifest rules and required files as committed; a triggering tag must name the manifest version
+  policyStep,         // release policy: changelog gate (where configured) at the commit, signature of <name>@<version>
   buildStep,          // pack <name>-<version>.tar.gz (+ .sha256, + .cdx.json SBOM) from the commit into the run's scratch dir
   checkPackageStep,   // unpack the fresh package with the client's safe extractor (sha256 and size checked too)
   planStep,           // read the target; refuse changed content, a tag at another commit, an unpushed commit; log the plan

@@ -1,8 +1,8 @@
 import { TransientError, UserError, withRetry } from '@runway/errors';
 import { commitFiles, fetchBranchTip, hasRemote, mapGitFailure, pushCommit, pushTagAt, readFileAt, remoteTagCommit, type GitIdentity } from '@runway/git';
 import { assetSha256, publishRelease, type GitHubApi, type ReleaseInfo } from '@runway/publisher-github';
-import { addEntry, emptyRegistry, parseRegistry, registryForUpdate, serializeRegistry, type Registry, type RegistryEntry } from '@runway/registry';
-import { projectReleaseTag } from '@runway/release-policy';
+import { addEntry, emptyRegistry, isDeprecated, payloadVersions, parseRegistry, registryForUpdate, serializeRegistry, type Registry, type RegistryEntry } from '@runway/registry';
+import { decideLatest, projectReleaseTag } from '@runway/release-policy';
 import { sameAsset } from '../plan-release';
 import type { LocalAsset } from '../release-context';
 import { tagElsewhere } from './directory-target';
@@ -102,8 +102,10 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
       return 'unchanged';
     },
     async publishAssets(tag, source, assets, logger) {
+      const { registry } = await readPublishedRegistry();
       const outcome = await publishRelease(api, {
         tag, commit: source.commit, name: tag, body: releaseNotes(tag, source.commit, assets), prerelease: false,
+        makeLatest: takesLatestBadge(registry, tag),
         assets: assets.map((a) => ({ ...a, contentType: a.name.endsWith('.tar.gz') ? 'application/gzip' : a.name.endsWith('.json') ? 'application/json' : 'text/plain' })),
       }, logger);
       return outcome.status;
@@ -181,4 +183,17 @@ async function assertAssetsBehindEntry(api: GitHubApi, tag: string, entry: Regis
 /** Pure: the body of a runtime or payload release. */
 function releaseNotes(tag: string, commit: string, assets: LocalAsset[]): string {
   return [`Release ${tag}, built from commit ${commit}.`, '', ...assets.map((a) => `- \`${a.name}\` (${a.size} bytes) sha256:${a.sha256}`), ''].join('\n');
+}
+
+/**
+ * Whether the release `<name>@<version>` takes GitHub's "Latest" badge: the one latest decision
+ * (`decideLatest`) over the project's versions in the registry, so a hotfix of an older line never
+ * takes it from a newer release.
+ */
+function takesLatestBadge(registry: Registry, tag: string): boolean {
+  const at = tag.lastIndexOf('@');
+  const name = tag.slice(0, at);
+  const entries = { ...(registry.runtimes[name] ?? {}), ...payloadVersions(registry, name) };
+  const published = Object.keys(entries);
+  return decideLatest({ version: tag.slice(at + 1), published, deprecated: published.filter((v) => isDeprecated(entries[v])) }).latest;
 }

@@ -13,6 +13,9 @@ export interface UmbrellaState {
 export interface UmbrellaTarget {
   /** Read-only: the current state for `tag`; refuses (UserError) a target that cannot be used. */
   inspect(tag: string): Promise<UmbrellaState>;
-  /** Applies a decided publication; safe to run again with the same arguments. Returns where it went. */
-  publish(publication: UmbrellaPublication, doc: UmbrellaDocument, options: { prerelease: boolean }): Promise<string>;
+  /**
+   * Applies a decided publication; safe to run again with the same arguments. Returns where it
+   * went. `makeLatest`: GitHub's "Latest" badge, from the latest decision.
+   */
+  publish(publication: UmbrellaPublication, doc: UmbrellaDocument, options: { prerelease: boolean; makeLatest: boolean }): Promise<string>;
 }
