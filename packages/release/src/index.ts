@@ -6,3 +6,4 @@ export { readManifestVersion, setManifestVersion } from './source/manifest-versi
 export { releaseUmbrella, type UmbrellaOptions, type UmbrellaProject, type UmbrellaResult } from './umbrella/release-umbrella';
 export { publishRunenvImage, describePlan, type RunenvImageOptions, type PublishRunenvImageInput, type PublishRunenvImageOutcome } from './image/publish-runenv-image';
 export type { Renderer } from './runner';
+export { deprecateRelease, type DeprecateOptions, type DeprecateResult } from './deprecate/deprecate-release';

@@ -139,6 +139,39 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
       });
     },
     resolveDownload: (url) => url,
+    async readRegistry() {
+      const { registry } = await readPublishedRegistry();
+      return { registry, location: location(await branch()) };
+    },
+    async editRegistry(edit, message, logger) {
+      const b = await branch();
+      return withRetry(async (attempt) => {
+        const { tip, registry } = await readPublishedRegistry();
+        const next = edit(registry);
+        if (next === registry) return 'unchanged' as const;
+        const commit = await commitFiles(workspaceRoot, { parent: tip, files: [{ path: REGISTRY_FILE, content: serializeRegistry(next) }], message: `registry: ${message}`, identity });
+        if (await pushCommit(workspaceRoot, remote, commit, b) === 'rejected') throw new TransientError(`${b} moved while writing ${REGISTRY_FILE} (attempt ${attempt})`);
+        logger.info(`pushed ${REGISTRY_FILE} to ${b} (${commit.slice(0, 7)}): ${message}`);
+        return 'changed' as const;
+      }, {
+        attempts: REGISTRY_PUSH_ATTEMPTS,
+        baseDelayMs: 50,
+        onRetry: (err) => logger.info(`${err.message}; applying the change again on the new tip`),
+      });
+    },
+    async readReleaseFile(tag, fileName) {
+      const asset = (await api.getPublishedRelease(tag))?.assets.find((a) => a.name === fileName);
+      return asset && api.downloadAsset(asset);
+    },
+    async readNotes(tag) {
+      return (await api.getPublishedRelease(tag))?.body;
+    },
+    async writeNotes(tag, body, logger) {
+      const release = await api.getPublishedRelease(tag);
+      if (!release) throw new UserError(`the release ${tag} is not published`, { hint: 'publish it first (re-run its release)' });
+      await api.updateRelease(release.id, { body });
+      logger.info(`updated the notes of the release ${tag}`);
+    },
   };
 }
 

@@ -51,4 +51,22 @@ export interface TargetAdapter {
   updateRegistry(section: RegistrySection, name: string, entry: RegistryEntry, logger: Logger): Promise<'added' | 'unchanged'>;
   /** Where `download_url` can be fetched from: absolute URLs unchanged, relative ones resolved. */
   resolveDownload(url: string): string;
+  /** Read-only: the registry as published now, and where it lives (for messages). */
+  readRegistry(): Promise<{ registry: Registry; location: string }>;
+  /**
+   * Replaces the published registry by `edit(current)`, `edit` applied to the registry as it is at
+   * the moment of writing (GitHub: re-applied on a moved branch; directory: under the file lock).
+   * `unchanged` (nothing written) when `edit` returns its argument. Every registry write of a
+   * policy command (deprecate, promote) goes through here.
+   */
+  editRegistry(edit: (registry: Registry) => Registry, message: string, logger: Logger): Promise<'changed' | 'unchanged'>;
+  /** Read-only: one file of the published release `tag`, or undefined when it has no such file. */
+  readReleaseFile(tag: string, fileName: string): Promise<Buffer | undefined>;
+  /**
+   * Read-only: the release notes of the published release `tag` (GitHub: the release body;
+   * directory: `NOTES.md` in the tag's folder, empty when absent), or undefined without a release.
+   */
+  readNotes(tag: string): Promise<string | undefined>;
+  /** Replaces the release notes of the published release `tag`. */
+  writeNotes(tag: string, body: string, logger: Logger): Promise<void>;
 }

@@ -37,7 +37,10 @@ export function registerInstall(parent: Command, ctx: CliContext): void {
       // The first platform of this machine (ID, then ID_LIKE) that the runtime supports at all.
       const platform = candidates.find((p) => Object.values(runtime.versions).some((e) => e.platforms.includes(p))) ?? candidates[0];
       const entry = resolveVersion(runtime.from.registry, name, version, { platform });
-      if (isDeprecated(entry)) ctx.logger.warn(`${name}@${entry.version} is deprecated${typeof entry.deprecated === 'object' && entry.deprecated.use ? `; use ${escapeText(entry.deprecated.use, 80)}` : ''}`);
+      if (isDeprecated(entry)) {
+        const d = typeof entry.deprecated === 'object' ? entry.deprecated : {};
+        ctx.logger.warn(`${name}@${entry.version} is deprecated${d.reason ? `: ${escapeText(d.reason, 500)}` : ''}${d.use ? `; use ${escapeText(d.use, 80)}` : ''}`);
+      }
       // With --json, stdout carries only the JSON document: progress and setup output go to stderr.
       const logger = opts.json ? escapingLogger(redactingLogger(streamLogger(ctx.stderr, ctx.stderr), secretsFrom(ctx.env))) : ctx.logger;
       const url = resolveDownloadUrl(entry.download_url, runtime.from.base, runtime.from.label);
