@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '@runway/log';
 import { hostPlatform } from '@runway/runtime-client';
+import { DEFAULT_OVERRIDABLE_TAGS, umbrellaTrigger } from '@runway/release-policy';
+import { normalizeReleasePolicy } from '../policy/policy-config';
 import { releaseProject } from '../release-project';
+import { releaseUmbrella } from '../umbrella/release-umbrella';
 import { commitAll, gitWorkspace } from '../testing/fixtures';
 import { execa } from 'execa';
 import { REPO_ROOT, testdir } from '@runway/test-utils';
@@ -83,4 +86,24 @@ describe('runway deprecate on the directory registry', () => {
       .rejects.toThrow(/cannot point alpha@1\.0\.0 users to 0\.9\.0: alpha@0\.9\.0 is not published/);
     expect(await readFile(join(root, 'dist/registry/registry.json'), 'utf8')).toBe(before);
   }, 200_000);
+
+  it('vX.Y.Z deprecates every project of that umbrella release (its umbrella.json) and banners the umbrella notes too', async () => {
+    const { root } = await gitWorkspace(await alphaFiles('1.0.0'));
+    const dir = join(root, 'dist/registry');
+    const target = { kind: 'directory' as const, dir };
+    const umbrella = (tag: string) => releaseUmbrella({
+      workspaceRoot: root, projects: [{ root: 'runtimes/alpha' }], trigger: umbrellaTrigger(undefined, tag), overridableTags: DEFAULT_OVERRIDABLE_TAGS,
+      dryRun: false, target, env: {}, renderer: 'silent', logger: memoryLogger(),
+      policy: normalizeReleasePolicy({ changelog: { scope: 'none' }, signedTags: { stable: 'optional' } }),
+    });
+    await expect(umbrella('v1.0.0')).resolves.toMatchObject({ status: 'released' });
+    await expect(umbrella('v1.1.0')).resolves.toMatchObject({ status: 'released' });
+    await expect(deprecateRelease({ workspaceRoot: root, target, request: { target: 'v1.1.0', use: 'v1.0.0', reason: 'bad build' }, dryRun: false, env: {}, logger: memoryLogger() }))
+      .resolves.toMatchObject({ status: 'deprecated', entries: ['alpha@1.1.0'], notes: expect.arrayContaining(['v1.1.0', 'alpha@1.1.0']) });
+    const registry = JSON.parse(await readFile(join(dir, 'registry.json'), 'utf8'));
+    expect(registry.runtimes.alpha['1.1.0'].deprecated).toMatchObject({ reason: 'bad build', use: '1.0.0' });
+    expect(await readFile(join(dir, 'releases/download/v1.1.0/NOTES.md'), 'utf8')).toContain('This release is deprecated: bad build');
+    await expect(deprecateRelease({ workspaceRoot: root, target, request: { target: 'v2.0.0', use: 'v1.0.0', reason: 'x' }, dryRun: false, env: {}, logger: memoryLogger() }))
+      .rejects.toThrow('the umbrella release v2.0.0 is not published (no readable umbrella.json)');
+  }, 400_000);
 });
