@@ -1,20 +1,12 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '@runway/log';
 import { latestVersion } from '@runway/registry';
-import { releaseProject } from '../release-project';
-import { commitAll, git, runtimeFiles } from '../testing/fixtures';
-import { githubFixture, type GitHubFixture } from '../testing/github-fixture';
+import { git, runtimeFiles } from '../testing/fixtures';
+import { githubFixture } from '../testing/github-fixture';
+import { releaseAlphaVersion } from '../testing/release-version';
 import { deprecateRelease } from './deprecate-release';
 
-async function release(fx: GitHubFixture, version: string) {
-  await git(fx.root, ['pull', '-q', '--rebase', 'origin', 'main']);
-  await writeFile(join(fx.root, 'runtimes/alpha/manifest.yaml'), `name: alpha\nversion: ${version}\ndescription: "alpha"\nplatforms:\n  - ubuntu-amd64\n`);
-  await commitAll(fx.root, `alpha ${version}`);
-  await git(fx.root, ['push', '-q', 'origin', 'main']);
-  return releaseProject({ workspaceRoot: fx.root, projectRoot: 'runtimes/alpha', dryRun: false, env: {}, renderer: 'silent', target: fx.target, github: fx.api(), logger: memoryLogger() });
-}
+const release = releaseAlphaVersion;
 
 describe('runway deprecate on GitHub (the OpenAPI-checked test server)', () => {
   it('pushes the marked registry entry and puts the banner on top of the release body; a re-run changes nothing', async () => {
