@@ -21,6 +21,11 @@ export interface ReleaseToPublish {
   name: string;
   body: string;
   prerelease: boolean;
+  /**
+   * GitHub's "Latest" badge, set explicitly when the release is published (Runway's latest
+   * decision); undefined leaves it to GitHub's default.
+   */
+  makeLatest?: boolean;
   assets: LocalReleaseAsset[];
   /**
    * A published release of the tag with other content is replaced (rolling umbrella tags). Without
@@ -103,7 +108,10 @@ export async function publishRelease(api: GitHubApi, input: ReleaseToPublish, lo
     logger.info(`deleted the previous release ${published.id} of ${tag} (replaced)`);
   }
   try {
-    const release = await api.updateRelease(draft.id, { draft: false, name: input.name, body: input.body, prerelease: input.prerelease });
+    const release = await api.updateRelease(draft.id, {
+      draft: false, name: input.name, body: input.body, prerelease: input.prerelease,
+      ...(input.makeLatest !== undefined && { makeLatest: input.makeLatest }),
+    });
     logger.info(`published release ${tag} (${release.htmlUrl})`);
     return { status: 'published', release };
   } catch (err) {

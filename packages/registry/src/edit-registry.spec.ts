@@ -85,6 +85,15 @@ describe('deprecateEntry', () => {
     expect(() => deprecateEntry(r, 'py', '2.0.0', {}, T1)).toThrowError(/py@2.0.0 is not in the registry/);
     expect(() => deprecateEntry(r, 'py', '1.0.0', { use: '9.9.9' }, T1)).toThrowError(/not another published version/);
   });
+
+  it('marks a payload entry in the payloads section, leaving runtimes alone', () => {
+    const r = withVersions('1.0.0');
+    const payloads = { web: { '1.0.0': r.runtimes.py['1.0.0'], '1.1.0': { ...r.runtimes.py['1.0.0'], version: '1.1.0' } } };
+    const d = deprecateEntry({ ...r, payloads }, 'web', '1.1.0', { reason: 'bad image', use: '1.0.0' }, T1, 'payloads');
+    expect(d.payloads!.web['1.1.0'].deprecated).toEqual({ reason: 'bad image', use: '1.0.0', at: '2025-02-01T12:30:00Z' });
+    expect(d.runtimes).toEqual(r.runtimes);
+    expect(() => deprecateEntry(d, 'web', '1.1.0', {}, T1)).toThrowError(/runtime "web" is not in the registry/);
+  });
 });
 
 describe('resolveVersion', () => {

@@ -91,10 +91,12 @@ export function describeVersions(versions: Record<string, RegistryEntry>): strin
  * Marks a version deprecated instead of deleting it (pure). Re-deprecating with the same reason
  * and replacement returns the registry unchanged, so the operation is safe to repeat.
  *
+ * `section` picks the catalog (runtimes unless told), as for `addEntry`.
+ *
  * @throws UserError when the version (or the `use` replacement) is not in the registry.
  */
-export function deprecateEntry(registry: Registry, name: string, version: string, info: { reason?: string; use?: string }, now: Date): Registry {
-  const versions = versionsOf(registry, name);
+export function deprecateEntry(registry: Registry, name: string, version: string, info: { reason?: string; use?: string }, now: Date, section: RegistrySection = 'runtimes'): Registry {
+  const versions = section === 'runtimes' ? versionsOf(registry, name) : ownValue(registry[section], name) ?? {};
   const entry = ownValue(versions, version);
   if (!entry) {
     throw new UserError(`${name}@${showKey(version)} is not in the registry, so it cannot be deprecated`, { hint: `available versions: ${describeVersions(versions)}` });
@@ -105,5 +107,5 @@ export function deprecateEntry(registry: Registry, name: string, version: string
   const current = typeof entry.deprecated === 'object' ? entry.deprecated : undefined;
   if (isDeprecated(entry) && current?.reason === info.reason && current?.use === info.use) return registry;
   const deprecated = { ...(info.reason !== undefined && { reason: info.reason }), ...(info.use !== undefined && { use: info.use }), at: timestamp(now) };
-  return withVersion(registry, name, { ...entry, deprecated }, now);
+  return withVersion(registry, name, { ...entry, deprecated }, now, section);
 }

@@ -120,7 +120,7 @@ export function planDeprecation(request: DeprecationRequest, state: DeprecationS
       throw new UserError(`cannot point ${name}@${target.version} users to ${replacement}: ${name}@${replacement} is deprecated itself`, { hint: 'pick a version that is not deprecated, or lift that deprecation first' });
     }
     const before = registry;
-    registry = markDeprecated(registry, section, name, target.version, { reason, use: replacement }, state.now);
+    registry = deprecateEntry(registry, name, target.version, { reason, use: replacement }, state.now, section);
     entries.push({ section, name, version: target.version, changed: registry !== before });
   }
 
@@ -166,18 +166,6 @@ function isMovingTag(tag: string): boolean {
 function deprecatedVersions(registry: Registry, project: string): string[] {
   const versions = ownValue(registry.payloads, project) ?? ownValue(registry.runtimes, project) ?? {};
   return Object.entries(versions).filter(([, e]) => isDeprecated(e)).map(([v]) => v);
-}
-
-/**
- * `deprecateEntry` for either catalog. It edits `runtimes` only, so a payload entry is marked by
- * handing it the payload catalog in that place and putting the result back.
- * TODO(#11): drop the swap once `deprecateEntry` takes a section like `addEntry` does.
- */
-function markDeprecated(registry: Registry, section: RegistrySection, name: string, version: string, info: { reason: string; use: string }, now: Date): Registry {
-  if (section === 'runtimes') return deprecateEntry(registry, name, version, info, now);
-  const view: Registry = { ...registry, runtimes: registry.payloads ?? {} };
-  const marked = deprecateEntry(view, name, version, info, now);
-  return marked === view ? registry : { ...registry, updated_at: marked.updated_at, payloads: marked.runtimes };
 }
 
 function sectionOf(registry: Registry, name: string, version: string): RegistrySection | undefined {

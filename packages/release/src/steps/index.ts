@@ -4,6 +4,7 @@ import { buildStep } from './build';
 import { buildEnvironmentsStep } from './build-environments';
 import { checkPackageStep } from './check-package';
 import { planStep } from './plan';
+import { policyStep } from './policy';
 import { publishAssetsStep } from './publish-assets';
 import { signStep } from './sign';
 import { sourceStep } from './source';
@@ -12,7 +13,7 @@ import { updateRegistryStep } from './update-registry';
 import { validateStep } from './validate';
 import { verifyStep } from './verify';
 
-export { buildStep, buildEnvironmentsStep, checkPackageStep, planStep, publishAssetsStep, signStep, sourceStep, tagStep, updateRegistryStep, validateStep, verifyStep };
+export { buildStep, buildEnvironmentsStep, checkPackageStep, planStep, policyStep, publishAssetsStep, signStep, sourceStep, tagStep, updateRegistryStep, validateStep, verifyStep };
 
 /**
  * The read-only part of a release: after it, every check that can fail has run and nothing has
@@ -21,6 +22,7 @@ export { buildStep, buildEnvironmentsStep, checkPackageStep, planStep, publishAs
 export const preflightSteps: readonly Step<ReleaseContext>[] = [
   sourceStep,         // the commit released: HEAD of a clean tree (a dirty tree is refused; a dry run warns), or the caller's
   validateStep,       // manifest rules and required files as committed; a triggering tag must name the manifest version
+  policyStep,         // release policy: changelog gate (where configured) at the commit, signature of <name>@<version>
   buildStep,          // pack <name>-<version>.tar.gz (+ .sha256, + .cdx.json SBOM) from the commit into the run's scratch dir
   buildEnvironmentsStep, // debian: section: each buildable prebuilt environment from the committed lock, smoke-tested (+ .sha256, lock, SBOM)
   checkPackageStep,   // unpack the fresh package and each environment with the client's safe extractor (sha256 and size checked too)

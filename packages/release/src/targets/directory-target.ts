@@ -1,6 +1,7 @@
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { mapFsError, writeTextAtomically } from '@runway/atomic-write';
 import { UserError } from '@runway/errors';
 import { createLocalTag, hasRemote, localTagCommit, remoteRefsContaining } from '@runway/git';
 import { hasReleaseFolder, listStoredFiles, publishFiles, readDirectoryRegistry, releasePath, requirePublishedFiles, updateDirectoryRegistry } from '@runway/publisher-directory';
@@ -13,6 +14,8 @@ import type { TargetAdapter, TargetState } from './target-adapter';
 
 /** The file next to a directory release's assets that records the commit they were built from. */
 export const RELEASE_RECORD = 'release.json';
+/** The release notes of a directory release, next to its assets (what a GitHub release's body is). */
+export const RELEASE_NOTES = 'NOTES.md';
 const REMOTE = 'origin';
 
 export interface DirectoryTargetOptions {
@@ -119,8 +122,26 @@ export function directoryTarget(options: DirectoryTargetOptions): TargetAdapter 
     isIndexSigned: async () => (await readDirectoryRegistry(dir, now())).serial !== undefined,
     // Relative URLs are relative to the registry file, as a web server hosting `dir` would serve them.
     resolveDownload: (url) => resolveDownloadUrl(url, pathToFileURL(registryPath).href, registryPath),
+    readReleaseFile: (tag, fileName) => readOptional(join(dir, releasePath(tag, fileName))),
+    async readNotes(tag) {
+      if (!(await hasReleaseFolder(dir, tag))) return undefined;
+      return (await readOptional(join(dir, releasePath(tag, RELEASE_NOTES))))?.toString('utf8') ?? '';
+    },
+    async writeNotes(tag, body, logger) {
+      const path = join(dir, releasePath(tag, RELEASE_NOTES));
+      await writeTextAtomically(path, body);
+      logger.info(`wrote the release notes ${path}`);
+    },
   };
   return adapter;
+}
+
+/** The bytes of `path`, or undefined when it does not exist. */
+function readOptional(path: string): Promise<Buffer | undefined> {
+  return readFile(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw mapFsError(err, `read ${path}`);
+  });
 }
 
 /** Answers of `remoteState` per clone and commit: a bulk release asks once, not per project. */

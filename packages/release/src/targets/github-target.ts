@@ -1,9 +1,9 @@
 import { TransientError, UserError, withRetry } from '@runway/errors';
 import { commitFiles, fetchBranchTip, hasRemote, mapGitFailure, pushCommit, pushTagAt, readFileAt, remoteTagCommit, type GitIdentity } from '@runway/git';
 import { assetSha256, publishRelease, type GitHubApi, type ReleaseInfo } from '@runway/publisher-github';
-import { addEntry, emptyRegistry, parseRegistry, registryForUpdate, type Registry, type RegistryEntry } from '@runway/registry';
+import { addEntry, emptyRegistry, isDeprecated, payloadVersions, parseRegistry, registryForUpdate, type Registry, type RegistryEntry } from '@runway/registry';
 import { indexSignedBy, nextIndexFiles, TRUST_FILES } from '@runway/trust';
-import { projectReleaseTag } from '@runway/release-policy';
+import { decideLatest, projectReleaseTag } from '@runway/release-policy';
 import { sameAsset } from '../plan-release';
 import type { LocalAsset } from '../release-context';
 import { tagElsewhere } from './directory-target';
@@ -112,8 +112,10 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
       return 'unchanged';
     },
     async publishAssets(tag, source, assets, logger) {
+      const { registry } = await readPublishedRegistry();
       const outcome = await publishRelease(api, {
         tag, commit: source.commit, name: tag, body: releaseNotes(tag, source.commit, assets), prerelease: false,
+        makeLatest: takesLatestBadge(registry, tag),
         assets: assets.map((a) => ({ ...a, contentType: contentType(a.name) })),
       }, logger);
       return outcome.status;
@@ -166,6 +168,19 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
     // A signed index carries `serial` (`nextIndexFiles` refuses to write one unsigned).
     isIndexSigned: async () => (await readPublishedRegistry()).registry.serial !== undefined,
     resolveDownload: (url) => url,
+    async readReleaseFile(tag, fileName) {
+      const asset = (await api.getPublishedRelease(tag))?.assets.find((a) => a.name === fileName);
+      return asset && api.downloadAsset(asset);
+    },
+    async readNotes(tag) {
+      return (await api.getPublishedRelease(tag))?.body;
+    },
+    async writeNotes(tag, body, logger) {
+      const release = await api.getPublishedRelease(tag);
+      if (!release) throw new UserError(`the release ${tag} is not published`, { hint: 'publish it first (re-run its release)' });
+      await api.updateRelease(release.id, { body });
+      logger.info(`updated the notes of the release ${tag}`);
+    },
   };
   return adapter;
 }
@@ -219,4 +234,17 @@ function contentType(name: string): string {
 /** Pure: the body of a runtime or payload release. */
 function releaseNotes(tag: string, commit: string, assets: LocalAsset[]): string {
   return [`Release ${tag}, built from commit ${commit}.`, '', ...assets.map((a) => `- \`${a.name}\` (${a.size} bytes) sha256:${a.sha256}`), ''].join('\n');
+}
+
+/**
+ * Whether the release `<name>@<version>` takes GitHub's "Latest" badge: the one latest decision
+ * (`decideLatest`) over the project's versions in the registry, so a hotfix of an older line never
+ * takes it from a newer release.
+ */
+function takesLatestBadge(registry: Registry, tag: string): boolean {
+  const at = tag.lastIndexOf('@');
+  const name = tag.slice(0, at);
+  const entries = { ...(registry.runtimes[name] ?? {}), ...payloadVersions(registry, name) };
+  const published = Object.keys(entries);
+  return decideLatest({ version: tag.slice(at + 1), published, deprecated: published.filter((v) => isDeprecated(entries[v])) }).latest;
 }

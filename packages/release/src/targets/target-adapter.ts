@@ -78,4 +78,13 @@ export interface TargetAdapter {
   isIndexSigned(): Promise<boolean>;
   /** Where `download_url` can be fetched from: absolute URLs unchanged, relative ones resolved. */
   resolveDownload(url: string): string;
+  /** Read-only: one file of the published release `tag`, or undefined when it has no such file. */
+  readReleaseFile(tag: string, fileName: string): Promise<Buffer | undefined>;
+  /**
+   * Read-only: the release notes of the published release `tag` (GitHub: the release body;
+   * directory: `NOTES.md` in the tag's folder, empty when absent), or undefined without a release.
+   */
+  readNotes(tag: string): Promise<string | undefined>;
+  /** Replaces the release notes of the published release `tag`. */
+  writeNotes(tag: string, body: string, logger: Logger): Promise<void>;
 }

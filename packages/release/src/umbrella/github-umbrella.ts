@@ -33,7 +33,7 @@ export function githubUmbrella(options: GitHubUmbrellaOptions): UmbrellaTarget {
       return { tagSha, existing: release ? { draft: false, commit } : undefined };
     },
 
-    async publish(publication, doc, { prerelease, trust }) {
+    async publish(publication, doc, { prerelease, makeLatest, trust }) {
       const { tag, commit } = doc;
       if (publication.tag !== 'keep') {
         const pushed = await pushTagAt(workspaceRoot, remote, tag, commit, { force: publication.tag === 'move' });
@@ -45,7 +45,7 @@ export function githubUmbrella(options: GitHubUmbrellaOptions): UmbrellaTarget {
       await writeFile(path, bytes);
       try {
         const outcome = await publishRelease(api, {
-          tag, commit, name: tag, body: renderUmbrellaBody(doc), prerelease, replace: publication.release !== 'create',
+          tag, commit, name: tag, body: renderUmbrellaBody(doc), prerelease, makeLatest, replace: publication.release !== 'create',
           assets: [
             { name: UMBRELLA_FILE, path, sha256: createHash('sha256').update(bytes).digest('hex'), size: Buffer.byteLength(bytes), contentType: 'application/json' },
             ...trust.map((file) => ({ ...file, contentType: 'text/plain' })),

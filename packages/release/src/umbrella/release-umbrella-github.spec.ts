@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '@runway/log';
 import { DEFAULT_OVERRIDABLE_TAGS, umbrellaTrigger } from '@runway/release-policy';
+import { normalizeReleasePolicy } from '../policy/policy-config';
 import { commitAll, git, runtimeFiles } from '../testing/fixtures';
 import { githubFixture } from '../testing/github-fixture';
 import { treeHash } from '../testing/tree-hash';
@@ -19,6 +20,8 @@ async function setup() {
     overridableTags: DEFAULT_OVERRIDABLE_TAGS,
     dryRun: options.dryRun === true,
     target: fx.target, env: {}, logger, github: fx.api(), renderer: 'silent',
+    // These specs are about the umbrella's mechanics; the policy gates have their own spec.
+    policy: normalizeReleasePolicy({ changelog: { scope: 'none' }, signedTags: { stable: 'optional' } }),
   });
   const newCommit = async () => {
     await writeFile(join(fx.root, 'README.md'), `change ${Date.now()}\n`);

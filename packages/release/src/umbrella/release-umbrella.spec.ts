@@ -6,6 +6,7 @@ import { UserError } from '@runway/errors';
 import { memoryLogger } from '@runway/log';
 import { DEFAULT_OVERRIDABLE_TAGS, umbrellaTrigger } from '@runway/release-policy';
 import { checkIndex, formatPrivateKey, INTOTO_PAYLOAD_TYPE, parseEnvelopeLines, parseProvenance, signingKeyFromKeyObject, SUMS_NAMESPACE, verifyEnvelope, verifySshsig } from '@runway/trust';
+import { normalizeReleasePolicy } from '../policy/policy-config';
 import { commitAll, git, gitWorkspace, payloadFiles, runtimeFiles } from '../testing/fixtures';
 import { treeHash } from '../testing/tree-hash';
 import { releaseUmbrella, type UmbrellaOptions } from './release-umbrella';
@@ -20,6 +21,8 @@ function options(root: string, overrides: Partial<UmbrellaOptions> = {}): Umbrel
   return {
     workspaceRoot: root, projects, trigger: umbrellaTrigger(undefined, 'v3.0.0'), overridableTags: DEFAULT_OVERRIDABLE_TAGS, dryRun: false,
     target: { kind: 'directory', dir: join(root, 'dist', 'registry') }, env: {}, renderer: 'silent',
+    // These specs are about the umbrella's mechanics; the policy gates have their own spec.
+    policy: normalizeReleasePolicy({ changelog: { scope: 'none' }, signedTags: { stable: 'optional' } }),
     ...overrides,
     logger: memoryLogger(),
   };

@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { formatError, UserError } from '@runway/errors';
 import type { Logger } from '@runway/log';
 import { createGitHubApi, type GitHubApi } from '@runway/publisher-github';
-import { decideUmbrellaPublication, isOverridableTag, type UmbrellaPublication, type UmbrellaTrigger } from '@runway/release-policy';
+import { git } from '@runway/git';
+import { decideLatest, decideUmbrellaPublication, isOverridableTag, type UmbrellaPublication, type UmbrellaTrigger } from '@runway/release-policy';
 import type { ReleasedProject } from '@runway/trust';
 import type { LocalAsset } from '../release-context';
+import { readReleasePolicy, type ReleasePolicy } from '../policy/policy-config';
+import { enforceReleasePolicy } from '../policy/policy-gates';
 import { prepareRelease, type PreparedRelease } from '../release-project';
 import { runSteps, type Renderer } from '../runner';
 import { makeReleaseCommit } from '../source/release-commit';
@@ -41,6 +44,8 @@ export interface UmbrellaOptions {
   renderer?: Renderer;
   /** Injected GitHub adapter (tests); built from `target` otherwise. */
   github?: GitHubApi;
+  /** The release policy (changelog gate, signed tags); default: read from the root `project.json`. */
+  policy?: ReleasePolicy;
 }
 
 export type UmbrellaResult =
@@ -58,6 +63,8 @@ interface UmbrellaFacts {
   replaceable?: boolean;
   /** making release commit: the commit every package is built from. */
   releaseCommit?: string;
+  /** checking release policy: the policy every package's preflight applies too. */
+  policy?: ReleasePolicy;
   /** planning packages: every project's release, preflight done. */
   prepared?: PreparedRelease[];
   /** releasing packages. */
@@ -147,6 +154,26 @@ export const umbrellaSteps: readonly Step<UmbrellaContext>[] = [
     },
   },
   {
+    // The release policy for the umbrella tag (changelog gate at the release commit, the tag's
+    // signature); replaced and rolling umbrellas are never signed nor gated.
+    name: 'checking release policy',
+    mutates: false,
+    async run(ctx) {
+      const { trigger, facts, options } = ctx;
+      const policy = options.policy ?? await readReleasePolicy(options.workspaceRoot);
+      // Runway makes the project tags of an umbrella itself: the umbrella tag's signature covers them.
+      facts.policy = { ...policy, signedTags: { ...policy.signedTags, project: 'optional' } };
+      if (facts.replaceable) {
+        ctx.logger.info(`${trigger.tag} is replaced on every run: not gated, no signature needed`);
+        return;
+      }
+      await enforceReleasePolicy({
+        workspaceRoot: options.workspaceRoot, policy, tag: trigger.tag, version: trigger.tag.slice(1),
+        releaseCommit: facts.releaseCommit!, taggedCommit: facts.tagged!, release: { kind: 'umbrella' }, logger: ctx.logger,
+      });
+    },
+  },
+  {
     // Every project's preflight (build, unpack, plan): all refusals reported at once, nothing changed.
     name: 'planning packages',
     mutates: false,
@@ -162,6 +189,7 @@ export const umbrellaSteps: readonly Step<UmbrellaContext>[] = [
             // The umbrella ref is not any project's tag; the release commit's manifests rule.
             ref: undefined,
             source: { commit: ctx.facts.releaseCommit!, pushed: ctx.facts.tagged! },
+            policy: ctx.facts.policy,
           }));
         } catch (err) {
           if (!(err instanceof UserError)) throw err;
@@ -198,7 +226,10 @@ export const umbrellaSteps: readonly Step<UmbrellaContext>[] = [
       const { trigger, facts } = ctx;
       const doc = umbrellaDocument(trigger.tag, facts.tagged!, facts.releaseCommit!, facts.outcomes!);
       const trust = await signUmbrella(ctx, doc, serializeUmbrella(doc));
-      facts.location = await ctx.umbrella.publish(facts.publication!, doc, { prerelease: trigger.kind !== 'bulk', trust });
+      // "Latest" from the one latest decision over the stable umbrella tags: a hotfix vX.Y.Z of an older line never takes it.
+      const published = trigger.kind === 'bulk' ? (await git(ctx.options.workspaceRoot, ['tag', '--list', 'v*'])).split('\n').filter(Boolean) : [];
+      const makeLatest = trigger.kind === 'bulk' && decideLatest({ version: trigger.version, published }).latest;
+      facts.location = await ctx.umbrella.publish(facts.publication!, doc, { prerelease: trigger.kind !== 'bulk', makeLatest, trust });
       ctx.logger.info(`umbrella ${trigger.tag} published: ${facts.location}`);
     },
   },

@@ -17,6 +17,7 @@ export interface UmbrellaTarget {
   /**
    * Applies a decided publication with `umbrella.json` and the trust files (`SHA256SUMS`, and when
    * signed its signature and the provenance); safe to run again with the same arguments. Returns where it went.
+   * `makeLatest`: GitHub's "Latest" badge, from the latest decision.
    */
-  publish(publication: UmbrellaPublication, doc: UmbrellaDocument, options: { prerelease: boolean; trust: readonly LocalAsset[] }): Promise<string>;
+  publish(publication: UmbrellaPublication, doc: UmbrellaDocument, options: { prerelease: boolean; makeLatest: boolean; trust: readonly LocalAsset[] }): Promise<string>;
 }

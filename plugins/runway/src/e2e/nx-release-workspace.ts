@@ -20,3 +20,13 @@ export async function addBareOrigin(ws: NxWorkspace): Promise<string> {
   await ws.git(['push', '-q', '-u', 'origin', 'main']);
   return origin;
 }
+
+/**
+ * The root project.json with the release policy switched off (no changelog gate, no signed tags):
+ * for specs about the release mechanics; the policy has its own specs in @runway/release.
+ */
+export function withoutReleasePolicy(projectJson: string): string {
+  const project = JSON.parse(projectJson);
+  project.targets.release.options.policy = { changelog: { scope: 'none' }, signedTags: { stable: 'optional' } };
+  return `${JSON.stringify(project, null, 2)}\n`;
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { startGitHubServer } from '@runway/github-server';
 import { nxWorkspace, REPO_ROOT, type FixtureFile } from '@runway/test-utils';
-import { addBareOrigin, nxRelease } from './nx-release-workspace';
+import { addBareOrigin, nxRelease, withoutReleasePolicy } from './nx-release-workspace';
 
 const TOKEN = 'ghs_e2eReleaseGithubToken0123';
 
@@ -15,7 +15,7 @@ const runtime = (name: string, version: string): Record<string, FixtureFile> => 
 
 /** A workspace (with the real root project.json) whose origin is the GitHub test server's repository. */
 async function setup() {
-  const rootProject = await readFile(join(REPO_ROOT, 'project.json'), 'utf8');
+  const rootProject = withoutReleasePolicy(await readFile(join(REPO_ROOT, 'project.json'), 'utf8'));
   const ws = await nxWorkspace({ 'project.json': rootProject, ...runtime('py', '1.0.0'), ...runtime('node', '1.2.0') });
   const origin = await addBareOrigin(ws);
   const server = await startGitHubServer({ owner: 'acme', repo: 'runtimes', token: TOKEN, bareRepo: origin });

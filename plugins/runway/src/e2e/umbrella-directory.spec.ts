@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { nxWorkspace, REPO_ROOT } from '@runway/test-utils';
-import { addBareOrigin } from './nx-release-workspace';
+import { addBareOrigin, withoutReleasePolicy } from './nx-release-workspace';
 
 const NO_GITHUB = { GITHUB_TOKEN: undefined, GITHUB_REPOSITORY: undefined, GITHUB_API_URL: undefined, GITHUB_REF: undefined, SOURCE_DATE_EPOCH: '1700000000' };
 
@@ -22,7 +22,7 @@ const payload = (name: string, version: string) => ({
 
 /** A workspace with two runtimes, a payload and the repository's real root project.json (the umbrella target), pushed to a bare origin. */
 async function workspace() {
-  const rootProject = await readFile(join(REPO_ROOT, 'project.json'), 'utf8');
+  const rootProject = withoutReleasePolicy(await readFile(join(REPO_ROOT, 'project.json'), 'utf8'));
   const ws = await nxWorkspace({ 'project.json': rootProject, ...runtime('py', '1.0.0'), ...runtime('node', '1.2.0'), ...payload('img', '0.3.0') });
   const origin = await addBareOrigin(ws);
   return { ws, origin };

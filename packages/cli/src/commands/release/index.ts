@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CliContext } from '../../context';
 import { releaseTag } from './release-tag';
 
@@ -18,12 +18,15 @@ export function register(program: Command, ctx: CliContext): void {
   const release = program.command('release').description('maintainer helpers for releases');
   release
     .command('tag')
-    .description('validate a runtime, then create and push its annotated release tag <name>@<version>')
-    .argument('<name>', 'runtime (or payload) folder name, e.g. python-3.11')
+    .description('validate a runtime, then create and push its release tag <name>@<version> (or the umbrella tag vX.Y.Z)')
+    .argument('<name>', 'runtime (or payload) folder name, e.g. python-3.11, or an umbrella tag such as v1.4.0')
     .option('-y, --yes', 'do not ask for confirmation', false)
     .option('--dry-run', 'check everything and print the plan; create and push nothing', false)
     .option('--remote <name>', 'git remote to check against and push to', 'origin')
-    .action((name: string, opts: { yes: boolean; dryRun: boolean; remote: string }) =>
+    .option('-s, --sign', 'create a signed tag (required for stable v* tags) and check it against .github/allowed_signers / .github/signers.asc', false)
+    .addOption(new Option('--signing-format <format>', 'signature format (default: git config gpg.format)').choices(['ssh', 'gpg']))
+    .option('--signing-key <key>', 'SSH key file or GPG key id to sign with (default: git config user.signingkey)')
+    .action((name: string, opts: { yes: boolean; dryRun: boolean; remote: string; sign: boolean; signingFormat?: 'ssh' | 'gpg'; signingKey?: string }) =>
       releaseTag({ name, ...opts }, {
         cwd: ctx.cwd,
         logger: ctx.logger,

@@ -1,9 +1,9 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { testdir } from '@runway/test-utils';
+import { sshTestKey, testdir } from '@runway/test-utils';
 import { main } from '../../main';
 
 // Identity for the spec's own commits. The command's git calls run in-process with this process's
@@ -54,6 +54,29 @@ describe('runway release tag (real git, bare origin)', () => {
     expect(await git(['cat-file', '-t', 'py@1.2.0'])).toBe('tag');
     expect(await git(['tag', '-l', '--format=%(contents:subject)', 'py@1.2.0'])).toBe('Release py 1.2.0');
     expect(await git(['rev-parse', 'py@1.2.0^{commit}'], origin)).toBe(await git(['rev-parse', 'HEAD']));
+  });
+
+  it('--sign makes a signed umbrella tag, checks it against the trusted signers of origin/main, then pushes it', async () => {
+    const { dir, origin, git } = await repo();
+    const alice = await sshTestKey('alice');
+    const mallory = await sshTestKey('mallory');
+    await mkdir(join(dir, '.github'));
+    await writeFile(join(dir, '.github/allowed_signers'), `alice@x.invalid ${alice.publicKey}\n`);
+    await git(['add', '-A']);
+    await git(['commit', '-q', '-m', 'trusted signers']);
+    await git(['push', '-q', 'origin', 'main']);
+
+    const refused = await runway(dir, ['release', 'tag', 'v1.3.0', '--sign', '--signing-format', 'ssh', '--signing-key', mallory.key, '--yes']);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/not pushing v1\.3\.0: .*not among the trusted signers/);
+    expect(await git(['tag'])).toBe('');
+    expect(await git(['tag'], origin)).toBe('');
+
+    const run = await runway(dir, ['release', 'tag', 'v1.3.0', '--sign', '--signing-format', 'ssh', '--signing-key', alice.key, '--yes']);
+    expect(run.code, run.err).toBe(0);
+    expect(run.out).toContain('tag:    v1.3.0 (signed: "Release v1.3.0")');
+    expect(await git(['cat-file', 'tag', 'v1.3.0'], origin)).toContain('-----BEGIN SSH SIGNATURE-----');
+    expect(await git(['rev-parse', 'v1.3.0^{commit}'], origin)).toBe(await git(['rev-parse', 'HEAD']));
   });
 
   it('--dry-run prints the plan and creates nothing', async () => {

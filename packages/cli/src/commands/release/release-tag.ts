@@ -1,21 +1,30 @@
 import { access } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { UserError } from '@runway/errors';
+import { InternalError, UserError } from '@runway/errors';
 import {
   compareCommits, createAnnotatedTag, currentBranch, deleteLocalTag, fetchBranchTip, headSha, localTagExists,
   pushTag, remoteDefaultBranch, remoteTagExists, repositoryRoot, trackedFiles, worktreeChanges,
 } from '@runway/git';
 import { formatIssues } from '@runway/manifest';
+import { umbrellaTrigger } from '@runway/release-policy';
+import { createSignedTag, readTrustedSigners, verifyTagSignature } from '@runway/tag-signatures';
 import { validateProject } from '@runway/project-files';
 import type { Logger } from '@runway/log';
 import { mapGitError } from '../../git-failure';
 import { tagProblems, type TagFacts } from './tag-preconditions';
 
 export interface ReleaseTagOptions {
+  /** A runtime or payload folder name (tag `<name>@<version>`), or an umbrella tag `vX.Y.Z[-pre]`. */
   name: string;
   remote: string;
   yes: boolean;
   dryRun: boolean;
+  /** Create a signed tag (`git tag -s`) and check it against the trusted signers before pushing. */
+  sign?: boolean;
+  /** `ssh` or `gpg`; default: git's `gpg.format`. */
+  signingFormat?: 'ssh' | 'gpg';
+  /** Signing key (`user.signingkey`): an SSH key file or a GPG key id; default: git's config. */
+  signingKey?: string;
 }
 
 /** What the command needs from its surroundings; `confirm` is only called on an interactive terminal. */
@@ -38,6 +47,43 @@ async function findProjectRoot(root: string, name: string): Promise<string> {
   });
 }
 
+/** What is tagged: one project (`<name>@<version>`, validated) or the whole repository (`vX.Y.Z`). */
+interface TagSubject {
+  projectRoot: string;
+  manifestPath: string;
+  validation: { errors: Parameters<typeof formatIssues>[0]; warnings: Parameters<typeof formatIssues>[0] };
+  tag?: string;
+  title: string;
+}
+
+async function tagSubject(root: string, name: string): Promise<TagSubject> {
+  if (/^v\d/.test(name)) {
+    const trigger = umbrellaTrigger(undefined, name);
+    if (trigger.kind === 'none') throw new InternalError('an explicit umbrella tag is always a trigger');
+    // The umbrella sets every manifest itself: "bump" means a new v tag.
+    return { projectRoot: '.', manifestPath: 'the umbrella version: tag a new vX.Y.Z instead', validation: { errors: [], warnings: [] }, tag: trigger.tag, title: trigger.tag };
+  }
+  const projectRoot = await findProjectRoot(root, name);
+  const validation = await validateProject(root, projectRoot);
+  const manifest = validation.manifest;
+  return {
+    projectRoot, manifestPath: `${projectRoot}/manifest.yaml`, validation,
+    tag: manifest ? `${manifest.name}@${manifest.version}` : undefined,
+    title: manifest ? `${manifest.name} ${manifest.version}` : name,
+  };
+}
+
+/**
+ * Checks the tag just signed as the release will (against the trusted signers of the remote's
+ * default branch); removes it again when it would be refused, so nothing unusable is pushed.
+ */
+async function checkNewSignature(root: string, tag: string, signersCommit: string, signersName: string): Promise<void> {
+  const result = await verifyTagSignature(root, tag, await readTrustedSigners(root, signersCommit));
+  if (result.status === 'verified') return;
+  await deleteLocalTag(root, tag);
+  throw new UserError(`not pushing ${tag}: ${result.message} (signers of ${signersName}); the local tag was removed again`, { hint: result.fix });
+}
+
 /**
  * `runway release tag <name>`: the maintainer's way to start a release. Reads everything first
  * (validation, working tree, branch against a fresh fetch of the remote, existing tags), reports
@@ -58,12 +104,8 @@ export async function releaseTag(options: ReleaseTagOptions, io: ReleaseTagIo): 
   const git = <T>(action: string, call: Promise<T>): Promise<T> => call.catch((err: unknown) => {
     throw mapGitError(err, action, root);
   });
-  const projectRoot = await findProjectRoot(root, name);
-  const manifestPath = `${projectRoot}/manifest.yaml`;
-
-  const validation = await validateProject(root, projectRoot);
-  const manifest = validation.manifest;
-  const tag = manifest ? `${manifest.name}@${manifest.version}` : undefined;
+  const subject = await tagSubject(root, name);
+  const { projectRoot, manifestPath, validation, tag } = subject;
   const defaultBranch = (await remoteDefaultBranch(root, remote).catch((cause) => {
     throw mapGitError(cause, `reach the remote "${remote}"`, root, `check "git remote -v" and your access, or pass --remote <name>`);
   })) ?? 'main';
@@ -83,24 +125,25 @@ export async function releaseTag(options: ReleaseTagOptions, io: ReleaseTagIo): 
   if (validation.warnings.length) io.logger.warn(formatIssues(validation.warnings));
 
   const problems = tagProblems(facts);
-  if (problems.length > 0 || !manifest || !tag) {
+  if (problems.length > 0 || !tag) {
     const list = problems.map((p, i) => `  ${i + 1}. ${p.message}\n     fix: ${p.fix}`).join('\n');
     throw new UserError(`cannot tag ${name}: ${problems.length} problem(s)\n${list}`, { hint: 'fix the problems above and run this again' });
   }
 
   const sha = await git('read HEAD', headSha(root));
-  const message = `Release ${manifest.name} ${manifest.version}`;
+  const message = `Release ${subject.title}`;
   const files = await git(`list the files of ${projectRoot}`, trackedFiles(root, projectRoot));
+  const kind = options.sign ? 'signed' : 'annotated';
   io.logger.info([
-    `Release ${manifest.name} ${manifest.version}`,
-    `  tag:    ${tag} (annotated: "${message}")`,
+    `Release ${subject.title}`,
+    `  tag:    ${tag} (${kind}: "${message}")`,
     `  commit: ${sha.slice(0, 12)} on ${defaultBranch}, up to date with ${remote}/${defaultBranch}`,
-    `  files (${relative(root, join(root, projectRoot))}/):`,
-    ...files.map((f) => `    ${f.slice(projectRoot.length + 1)}`),
+    `  files (${projectRoot === '.' ? 'the whole repository' : `${relative(root, join(root, projectRoot))}/`}):`,
+    ...(projectRoot === '.' ? [`    ${files.length} tracked file(s)`] : files.map((f) => `    ${f.slice(projectRoot.length + 1)}`)),
   ].join('\n'));
 
   if (options.dryRun) {
-    io.logger.info(`dry run: would run "git tag --annotate ${tag}" and "git push ${remote} refs/tags/${tag}"; nothing changed`);
+    io.logger.info(`dry run: would run "git tag --${options.sign ? 'sign' : 'annotate'} ${tag}" and "git push ${remote} refs/tags/${tag}"; nothing changed`);
     return;
   }
   if (!options.yes) {
@@ -115,7 +158,12 @@ export async function releaseTag(options: ReleaseTagOptions, io: ReleaseTagIo): 
     }
   }
 
-  await git(`create the tag ${tag}`, createAnnotatedTag(root, tag, message, sha));
+  if (options.sign) {
+    await createSignedTag(root, tag, message, { rev: sha, format: options.signingFormat, key: options.signingKey });
+    await checkNewSignature(root, tag, remoteTip!, `${remote}/${defaultBranch}`);
+  } else {
+    await git(`create the tag ${tag}`, createAnnotatedTag(root, tag, message, sha));
+  }
   try {
     await pushTag(root, remote, tag);
   } catch (cause) {

@@ -49,7 +49,10 @@ export function registerInstall(parent: Command, ctx: CliContext): void {
         deadlineMs: opts.downloadTimeout ? parseSeconds(opts.downloadTimeout, '--download-timeout') : undefined,
         logger,
         onChosen: ({ entry, artifact }) => {
-          if (isDeprecated(entry)) logger.warn(`${name}@${entry.version} is deprecated${typeof entry.deprecated === 'object' && entry.deprecated.use ? `; use ${escapeText(entry.deprecated.use, 80)}` : ''}`);
+          if (isDeprecated(entry)) {
+            const d = typeof entry.deprecated === 'object' ? entry.deprecated : {};
+            logger.warn(`${name}@${entry.version} is deprecated${d.reason ? `: ${escapeText(d.reason, 500)}` : ''}${d.use ? `; use ${escapeText(d.use, 80)}` : ''}`);
+          }
           if (opts.setup && artifact.kind === 'prebuilt') logger.info(`the prebuilt environment for ${escapeText(artifact.platform, 80)} needs no setup: --setup is for source packages (add --source to install that instead)`);
           if (ctx.interactive) meter = progressMeter(ctx.stderr, `downloading ${name}@${entry.version}`);
         },
