@@ -4,17 +4,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-# Host tools the specs run for real (each checked, so one already present does not hide another missing).
-missing=()
-for tool in shellcheck:shellcheck mmdebstrap:mmdebstrap bwrap:bubblewrap gpg:gnupg ssh-keygen:openssh-client \
-  dpkg-deb:dpkg; do
-  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
-done
-[ -e /usr/share/keyrings/debian-archive-keyring.gpg ] || missing+=(debian-archive-keyring)
-if [ "${#missing[@]}" -gt 0 ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+# shellcheck source=tools/ci/host-tools.sh
+source tools/ci/host-tools.sh
+# Host tools the specs run for real.
+install_host_tools shellcheck:shellcheck gpg:gnupg ssh-keygen:openssh-client "${RELEASE_HOST_TOOLS[@]}"
 npm ci --no-audit --no-fund
 
 # shellcheck source=tools/ci/docker-services.sh
