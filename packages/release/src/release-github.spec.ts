@@ -136,7 +136,7 @@ describe('releaseProject to GitHub', () => {
     expect(plan).toContain('create this run\'s draft release alpha@1.0.0');
     expect(plan).toContain(`upload asset alpha-1.0.0.cdx.json (${outcome.assets[2].size} bytes, sha256:${outcome.assets[2].sha256})`);
     expect(plan).toContain('publish release alpha@1.0.0 (draft → false');
-    expect(plan).toContain('commit registry.json (add alpha 1.0.0 to runtimes) and push to main');
+    expect(plan).toContain('commit registry.json (add alpha 1.0.0 to runtimes) with registry.json.sig when signing, and push to main');
     expect(plan).toContain('+    "alpha": {');
     fx.server.assertNoViolations();
   });
@@ -176,7 +176,7 @@ describe('releaseProject to GitHub', () => {
     // Each published release holds exactly its package, checksum file and SBOM.
     for (const r of fx.server.state.releases.filter((x) => !x.draft)) {
       const stem = `${r.tagName.split('@')[0]}-${r.tagName.split('@')[1]}`;
-      expect(r.assets.map((a) => a.name).sort(), r.tagName).toEqual([`${stem}.cdx.json`, `${stem}.tar.gz`, `${stem}.tar.gz.sha256`]);
+      expect(r.assets.map((a) => a.name).sort(), r.tagName).toEqual(['SHA256SUMS', `${stem}.cdx.json`, `${stem}.tar.gz`, `${stem}.tar.gz.sha256`]);
     }
   });
 });
