@@ -63,7 +63,7 @@ describe.skipIf(SKIP)('releasing a runtime with a prebuilt environment into a di
     expect(outcome.status).toBe('planned');
     expect(outcome.assets.map((a) => a.name)).toEqual([
       'tiny-env-1.0.0.tar.gz', 'tiny-env-1.0.0.tar.gz.sha256', 'tiny-env-1.0.0.cdx.json',
-      ENV_FILE, `${ENV_FILE}.sha256`, 'tiny-env-1.0.0-debian-amd64.lock.json', 'tiny-env-1.0.0-debian-amd64.cdx.json',
+      ENV_FILE, `${ENV_FILE}.sha256`, 'tiny-env-1.0.0-debian-amd64.lock.json', 'tiny-env-1.0.0-debian-amd64.cdx.json', 'SHA256SUMS',
     ]);
     const log = opts.logger.lines.join('\n');
     for (const asset of outcome.assets) expect(log).toContain(`  ${asset.name}  ${asset.size} bytes  sha256:${asset.sha256}`);
@@ -79,7 +79,7 @@ describe.skipIf(SKIP)('releasing a runtime with a prebuilt environment into a di
     const outcome = await releaseProject(opts);
     expect(outcome.status).toBe('released');
     expect((await readdir(released())).sort()).toEqual([
-      'release.json', 'tiny-env-1.0.0-debian-amd64.cdx.json', 'tiny-env-1.0.0-debian-amd64.lock.json', ENV_FILE, `${ENV_FILE}.sha256`,
+      'SHA256SUMS', 'release.json', 'tiny-env-1.0.0-debian-amd64.cdx.json', 'tiny-env-1.0.0-debian-amd64.lock.json', ENV_FILE, `${ENV_FILE}.sha256`,
       'tiny-env-1.0.0.cdx.json', 'tiny-env-1.0.0.tar.gz', 'tiny-env-1.0.0.tar.gz.sha256',
     ]);
     const registry = JSON.parse(await readFile(join(registryDir(), 'registry.json'), 'utf8'));
@@ -92,6 +92,8 @@ describe.skipIf(SKIP)('releasing a runtime with a prebuilt environment into a di
       },
     });
     expect(await readFile(`${file}.sha256`, 'utf8')).toBe(`${await sha256(file)}  ${ENV_FILE}\n`);
+    // The release's checksum list (what the signature covers) includes the environment.
+    expect(await readFile(join(released(), 'SHA256SUMS'), 'utf8')).toContain(`${await sha256(file)}  ${ENV_FILE}\n`);
     // The lock published is the committed one reduced to the platform; the SBOM lists its packages as purls.
     const committed = parseLock(await readFile(join(FIXTURE, 'debian.lock.json'), 'utf8'));
     const lock = parseLock(await readFile(join(registryDir(), entry.prebuilt['debian-amd64'].lock_url), 'utf8'));
