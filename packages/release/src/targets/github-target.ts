@@ -50,6 +50,8 @@ export function githubTarget(options: GitHubTargetOptions): TargetAdapter {
 
   /** The registry at the branch tip (fetched now), and that tip. Refuses one with invalid entries, which a rewrite would drop. */
   async function readPublishedRegistry(): Promise<{ tip: string; registry: Registry; text?: string }> {
+    // Read through the remote: without one, say so before asking the API anything.
+    await requireRemote(workspaceRoot, remote, options.repository, options.serverUrl);
     const b = await branch();
     const tip = await fetchBranchTip(workspaceRoot, remote, b).catch((err) => { throw mapGitFailure(err, workspaceRoot, ['fetch', remote]); });
     if (!tip) {
