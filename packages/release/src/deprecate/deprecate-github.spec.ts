@@ -24,7 +24,7 @@ describe('runway deprecate on GitHub (the OpenAPI-checked test server)', () => {
     expect(latestVersion(registry.runtimes.alpha)).toBe('1.0.0');
     const updated = fx.server.state.releases.find((r) => r.tagName === 'alpha@1.1.0')!;
     expect(updated.body).toBe(`<!-- runway:deprecated -->\n## ⚠️ Deprecated\n\nThis release is deprecated: breaks pip\n\nUse \`alpha@1.0.0\` instead.\n<!-- /runway:deprecated -->\n\n${body}`);
-    expect(updated.assets.map((a) => a.name).sort()).toEqual(['alpha-1.1.0.cdx.json', 'alpha-1.1.0.tar.gz', 'alpha-1.1.0.tar.gz.sha256']);
+    expect(updated.assets.map((a) => a.name).sort()).toEqual(['SHA256SUMS', 'alpha-1.1.0.cdx.json', 'alpha-1.1.0.tar.gz', 'alpha-1.1.0.tar.gz.sha256']);
     const head = await git(fx.bare, ['rev-parse', 'main']);
     await expect(run()).resolves.toMatchObject({ status: 'already-deprecated' });
     expect(await git(fx.bare, ['rev-parse', 'main'])).toBe(head);
