@@ -9,4 +9,6 @@ export interface ReleaseAllExecutorSchema {
   registryDir?: string;
   /** Absolute base URL the directory registry is served from. */
   baseUrl?: string;
+  /** Release policy (changelog gate, signed tags, signersRef); read by every release through packages/release/src/policy. */
+  policy?: Record<string, unknown>;
 }
