@@ -13,6 +13,12 @@ export interface ReleaseFile {
   size: number;
 }
 
+/**
+ * The asset `runway release validate` adds to the release it validated (a `VerificationRecord` as
+ * JSON). It is written after the release was published, so `SHA256SUMS` never lists it.
+ */
+export const VERIFICATION_FILE = 'VERIFICATION.json';
+
 /** The record `runway release validate <rc tag>` leaves when it validated an RC. */
 export interface VerificationRecord {
   /** The RC tag that was validated. */
@@ -106,8 +112,11 @@ export type PromotionPlan =
   /** `actions` is empty when the promotion is already complete. */
   | { kind: 'planned'; rcTag: string; stableTag: string; version: string; actions: PromotionAction[] };
 
-/** The trust files (SHA256SUMS, its signature, the signed provenance, an index signature) describe the other assets and are not listed in SHA256SUMS. */
-const TRUST_FILE_NAMES: readonly string[] = Object.values(TRUST_FILES);
+/**
+ * The trust files (SHA256SUMS, its signature, the signed provenance, an index signature) describe the
+ * other assets, and the verification record comes after them: none is listed in SHA256SUMS.
+ */
+const TRUST_FILE_NAMES: readonly string[] = [...Object.values(TRUST_FILES), VERIFICATION_FILE];
 
 /**
  * Pure: plans `runway promote <rc tag>`. Every check runs first and all failures are reported
