@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { ExitError, UserError } from '@runway/errors';
 import { repositoryRoot } from '@runway/git';
 import { resolveReleaseTarget, validateRelease } from '@runway/release';
@@ -26,7 +27,7 @@ export async function releaseValidate(tag: string, flags: ValidateFlags, ctx: Cl
     workspaceRoot, tag,
     target: resolveReleaseTarget(ctx.env, workspaceRoot, { registryDir: flags.registryDir }),
     pinnedKeys: await readPinnedKeys(flags.key, ctx.cwd),
-    dir: flags.dir, noRecord: !flags.record, imageRegistry: flags.imageRegistry,
+    dir: flags.dir === undefined ? undefined : resolve(ctx.cwd, flags.dir), noRecord: !flags.record, imageRegistry: flags.imageRegistry,
     // Setup scripts are third-party code: they never see credentials, and their output goes to stderr.
     setup: { env: setupEnv(ctx.env), stdout: ctx.stderr, stderr: ctx.stderr },
     env: ctx.env, logger: ctx.logger,
