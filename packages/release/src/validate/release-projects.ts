@@ -22,6 +22,8 @@ export interface ReleaseProjects {
   /** The commit the packages were built from (`release_commit` of `umbrella.json`, else `commit`). */
   releaseCommit: string;
   projects: ProjectAtRelease[];
+  /** Whether the tag has a published release (false only for an image-only payload tag). */
+  published: boolean;
 }
 
 /**
@@ -40,9 +42,10 @@ export async function readReleaseProjects(workspaceRoot: string, target: TargetA
   });
   if (scope.projects.kind === 'one') {
     const project = await projectAt(workspaceRoot, commit, scope.projects.name);
-    // A runtime is released as files; an image-only payload has no release to look for.
-    if (project.kind === 'runtime' && !(await target.inspect(tag, [])).published) throw notReleased(tag);
-    return { commit, releaseCommit: commit, projects: [project] };
+    const { published } = await target.inspect(tag, []);
+    // A runtime is released as files; an image-only payload may have no release.
+    if (project.kind === 'runtime' && !published) throw notReleased(tag);
+    return { commit, releaseCommit: commit, projects: [project], published };
   }
   const bytes = await target.readReleaseFile(tag, UMBRELLA_FILE);
   const umbrella = bytes && parseUmbrella(bytes.toString('utf8'));
@@ -51,7 +54,7 @@ export async function readReleaseProjects(workspaceRoot: string, target: TargetA
   const payloads = (await listFolderAt(workspaceRoot, releaseCommit, 'payloads').catch((err) => { throw mapGitFailure(err, workspaceRoot, ['ls-tree', releaseCommit]); }))
     .filter((e) => e.type === 'tree').map((e) => e.name);
   const names = [...new Set([...umbrella.packages.map((p) => p.name), ...payloads])].sort();
-  return { commit, releaseCommit, projects: await Promise.all(names.map((name) => projectAt(workspaceRoot, releaseCommit, name))) };
+  return { commit, releaseCommit, projects: await Promise.all(names.map((name) => projectAt(workspaceRoot, releaseCommit, name))), published: true };
 }
 
 function notReleased(tag: string, detail = ''): UserError {

@@ -7,7 +7,7 @@ import {
   createDockerApi, createRegistryClient, readDockerConfig, resolveRegistryCredentials, type DockerApi, type RegistryClient,
 } from '@runway/publisher-docker';
 import type { GitHubApi } from '@runway/publisher-github';
-import type { VerificationRecord } from '@runway/release-policy';
+import { VERIFICATION_FILE, type VerificationRecord } from '@runway/release-policy';
 import type { InstallFromRegistryRequest } from '@runway/runtime-client';
 import type { PublicKey } from '@runway/trust';
 import { createTargetAdapter } from '../targets/create-target';
@@ -70,7 +70,10 @@ export async function validateRelease(options: ValidateReleaseOptions): Promise<
   const { logger, env } = options;
   const scope = validationScope(options.tag);
   const adapter = createTargetAdapter({ ...options, projectRoot: '.', dryRun: false, github: options.github }, () => new Date());
-  const { commit, releaseCommit, projects } = await readReleaseProjects(options.workspaceRoot, adapter, scope);
+  const { commit, releaseCommit, projects, published } = await readReleaseProjects(options.workspaceRoot, adapter, scope);
+  if (!published && !options.noRecord) {
+    throw new UserError(`${scope.tag} has no published release to carry ${VERIFICATION_FILE}`, { hint: 'validate its images without a record: add --no-record' });
+  }
   const runtimes = projects.filter((p) => p.kind === 'runtime');
   const payloads = projects.filter((p) => p.kind === 'payload');
   const imageRegistry = options.imageRegistry ?? env.RUNWAY_IMAGE_REGISTRY;
