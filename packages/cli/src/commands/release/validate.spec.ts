@@ -1,10 +1,12 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { startGitHubServer } from '@runway/github-server';
 import { memoryLogger } from '@runway/log';
 import { releaseProject } from '@runway/release';
 import { parseVerificationRecord, VERIFICATION_FILE } from '@runway/release-policy';
+import type { ReleaseTarget } from '@runway/release';
 import { hostPlatform } from '@runway/runtime-client';
 import { REPO_ROOT, testdir, type FixtureFile } from '@runway/test-utils';
 import { runway } from '../runtime/testing/cli';
@@ -30,8 +32,14 @@ async function shellRuntime(name: string, platform: string, smoke?: string): Pro
   return files;
 }
 
-/** A git workspace with a bare origin, `files` committed and pushed, each runtime released (signed with `key`) into dist/registry. */
-async function releasedWorkspace(files: Record<string, FixtureFile>, names: string[], key: ReleaseKey): Promise<string> {
+/**
+ * A git workspace with a bare origin, `files` committed and pushed, each runtime released (signed
+ * with `key`) into dist/registry, or to `github` when given (a test server on the bare origin).
+ */
+async function releasedWorkspace(
+  files: Record<string, FixtureFile>, names: string[], key: ReleaseKey,
+  github?: (bare: string) => Promise<Extract<ReleaseTarget, { kind: 'github' }>>,
+): Promise<{ root: string; bare: string; target: ReleaseTarget }> {
   const root = await testdir({ '.gitignore': 'dist/\n', ...files });
   const origin = await testdir();
   await git(origin, ['init', '-q', '--bare', '-b', 'main']);
@@ -41,13 +49,11 @@ async function releasedWorkspace(files: Record<string, FixtureFile>, names: stri
   await git(root, ['remote', 'add', 'origin', origin]);
   await git(root, ['push', '-q', '-u', 'origin', 'main']);
   const env = { RUNWAY_SIGNING_KEY: await readFile(key.privateKeyFile, 'utf8') };
+  const target: ReleaseTarget = github ? await github(origin) : { kind: 'directory', dir: join(root, 'dist', 'registry') };
   for (const name of names) {
-    await releaseProject({
-      workspaceRoot: root, projectRoot: `runtimes/${name}`, dryRun: false, env, renderer: 'silent', logger: memoryLogger(),
-      target: { kind: 'directory', dir: join(root, 'dist', 'registry') },
-    });
+    await releaseProject({ workspaceRoot: root, projectRoot: `runtimes/${name}`, dryRun: false, env, renderer: 'silent', logger: memoryLogger(), target });
   }
-  return root;
+  return { root, bare: origin, target };
 }
 
 const folder = (root: string, tag: string) => join(root, 'dist', 'registry', 'releases', 'download', tag);
@@ -61,7 +67,7 @@ describe('runway release validate on a directory release (real git, real keys, t
 
   it('installs the published runtime into an empty folder, runs its smoke command inside it, and records the pass on the release', async () => {
     const key = await releaseKey('runway-release');
-    const root = await releasedWorkspace({
+    const { root } = await releasedWorkspace({
       ...(await shellRuntime('shell', platform, '[bash, -c, "echo smoke-ok $BASH_VERSION"]')),
       ...(await shellRuntime('quiet', platform)),
     }, ['shell', 'quiet'], key);
@@ -99,7 +105,7 @@ describe('runway release validate on a directory release (real git, real keys, t
 
   it('fails with exit 1 when a smoke command fails, naming the runtime and its output, and records the failure', async () => {
     const key = await releaseKey('runway-release');
-    const root = await releasedWorkspace(await shellRuntime('broken', platform, '[bash, -c, "echo boom-before-failing; exit 3"]'), ['broken'], key);
+    const { root } = await releasedWorkspace(await shellRuntime('broken', platform, '[bash, -c, "echo boom-before-failing; exit 3"]'), ['broken'], key);
     const home = await testdir();
     const run = await runway(['release', 'validate', 'broken@1.0.0'], home, { cwd: root, env: NO_GITHUB });
     expect(run.exitCode).toBe(1);
@@ -113,7 +119,7 @@ describe('runway release validate on a directory release (real git, real keys, t
 
   it('refuses a pinned key that did not sign the release, an unknown tag and a tag that was never released, writing no record', async () => {
     const key = await releaseKey('runway-release');
-    const root = await releasedWorkspace(await shellRuntime('shell', platform, '[bash, -c, "echo ok"]'), ['shell'], key);
+    const { root } = await releasedWorkspace(await shellRuntime('shell', platform, '[bash, -c, "echo ok"]'), ['shell'], key);
     const home = await testdir();
     const other = await releaseKey('someone-else');
     const wrongKey = await runway(['release', 'validate', 'shell@1.0.0', '--key', other.publicKeyFile], home, { cwd: root, env: NO_GITHUB });
@@ -133,5 +139,39 @@ describe('runway release validate on a directory release (real git, real keys, t
 
     const notATag = await runway(['release', 'validate', 'v1.2'], home, { cwd: root, env: NO_GITHUB });
     expect(notATag.exitCode).toBe(2);
+  });
+
+  it('validates a GitHub release (the OpenAPI-checked test server) from the registry on the default branch, and replaces the record asset', async () => {
+    const key = await releaseKey('runway-release');
+    const token = 'ghs_validate_test_token_0123456789';
+    let server: Awaited<ReturnType<typeof startGitHubServer>> | undefined;
+    const { root } = await releasedWorkspace(await shellRuntime('shell', platform, '[bash, -c, "echo github-smoke"]'), ['shell'], key, async (bare) => {
+      server = await startGitHubServer({ owner: 'acme', repo: 'runtimes', token, bareRepo: bare });
+      return { kind: 'github', token, repository: 'acme/runtimes', apiUrl: server.apiUrl, serverUrl: server.url };
+    });
+    onTestFinished(() => server!.close());
+    // As in CI: a clone with the tags the release pushed.
+    await git(root, ['fetch', '-q', '--tags', 'origin']);
+    const home = await testdir();
+    const env = { GITHUB_REPOSITORY: 'acme/runtimes', GITHUB_TOKEN: token, GITHUB_API_URL: server!.apiUrl, GITHUB_SERVER_URL: server!.url };
+    const record = () => server!.state.releases.find((r) => r.tagName === 'shell@1.0.0')!.assets.filter((a) => a.name === VERIFICATION_FILE);
+
+    const run = await runway(['release', 'validate', 'shell@1.0.0', '--key', key.publicKeyFile], home, { cwd: root, env });
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain('PASSED runtime shell');
+    expect(run.stdout).toContain('    github-smoke');
+    expect(record()).toHaveLength(1);
+    const first = parseVerificationRecord(record()[0].data.toString('utf8'));
+    expect(first).toMatchObject({ tag: 'shell@1.0.0', commit: await git(root, ['rev-parse', 'shell@1.0.0^{commit}']), passed: true });
+    expect(Object.keys(first.assets!)).toEqual(['shell-1.0.0.tar.gz']);
+
+    // Validated again: one record, replaced (a new asset, not a second one, not a refused upload).
+    const firstId = record()[0].id;
+    const again = await runway(['release', 'validate', 'shell@1.0.0'], home, { cwd: root, env });
+    expect(again.exitCode, `${again.stdout}\n${again.stderr}`).toBe(0);
+    expect(record()).toHaveLength(1);
+    expect(record()[0].id).not.toBe(firstId);
+    await server!.settled();
+    expect(server!.violations).toEqual([]);
   });
 });
