@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Logger } from '@runway/log';
+import { escapeText, type Logger } from '@runway/log';
 import { loadRegistry, type LoadedRegistry, type RegistrySource } from '@runway/runtime-client';
 import { emptyTrustState, type PublicKey } from '@runway/trust';
 import type { TargetAdapter } from '../targets/target-adapter';
@@ -48,9 +48,15 @@ export async function loadReleaseRegistry(req: ReleaseRegistryRequest): Promise<
   const { target } = req;
   // The GitHub source is read through the API the target names, with its token (private repositories).
   const env = target.kind === 'github' ? { ...req.env, GITHUB_API_URL: target.apiUrl, GITHUB_TOKEN: target.token } : req.env;
-  return loadRegistry(releaseRegistrySource(target, req.adapter, req.scope), {
+  const registry = await loadRegistry(releaseRegistrySource(target, req.adapter, req.scope), {
     cacheDir: req.cacheDir, refresh: true, ttlMs: 0, now: () => new Date(), env, logger: req.logger,
     timeoutMs: REGISTRY_IDLE_TIMEOUT_MS,
     trust: req.pinnedKeys.length > 0 ? { pinnedKeys: req.pinnedKeys, state: emptyTrustState() } : undefined,
   });
+  if (registry.trust.status === 'unverified') {
+    req.logger.warn(`registry ${escapeText(registry.label, 500)} ${registry.trust.signed
+      ? 'is signed but no key is pinned: not verified (pin the release key with --key)'
+      : 'is unsigned: packages are checked against its checksums only'}`);
+  }
+  return registry;
 }

@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -139,6 +139,34 @@ describe('runway release validate on a directory release (real git, real keys, t
 
     const notATag = await runway(['release', 'validate', 'v1.2'], home, { cwd: root, env: NO_GITHUB });
     expect(notATag.exitCode).toBe(2);
+  });
+
+  it('validates an RC from its own registry.json asset (directory target), named by the RC release\'s umbrella.json', async () => {
+    const key = await releaseKey('runway-release');
+    const { root } = await releasedWorkspace(await shellRuntime('shell', platform, '[bash, -c, "echo rc-smoke"]'), ['shell'], key);
+    // The RC release as the RC contract lays it out: the project's files, umbrella.json and an
+    // RC-scoped registry.json whose entry downloads from the RC folder (URL relative to the file).
+    const commit = await git(root, ['rev-parse', 'HEAD']);
+    await git(root, ['tag', 'v1.0.0-rc.1']);
+    const rc = folder(root, 'v1.0.0-rc.1');
+    await mkdir(rc, { recursive: true });
+    await copyFile(join(folder(root, 'shell@1.0.0'), 'shell-1.0.0.tar.gz'), join(rc, 'shell-1.0.0.tar.gz'));
+    const main = JSON.parse(await readFile(join(root, 'dist', 'registry', 'registry.json'), 'utf8'));
+    const { sbom_url: _, ...entry } = main.runtimes.shell['1.0.0'];
+    await writeFile(join(rc, 'registry.json'), JSON.stringify({ version: main.version, updated_at: main.updated_at, runtimes: { shell: { '1.0.0': { ...entry, download_url: 'shell-1.0.0.tar.gz' } } } }));
+    await writeFile(join(rc, 'umbrella.json'), JSON.stringify({
+      version: 1, kind: 'runway-umbrella', tag: 'v1.0.0-rc.1', commit, release_commit: commit,
+      packages: [{ name: 'shell', version: '1.0.0', tag: 'shell@1.0.0', checksum: entry.checksum, size: entry.size, download_url: 'shell-1.0.0.tar.gz' }],
+    }));
+    // The main registry must not be what is installed: its entry is removed.
+    await writeFile(join(root, 'dist', 'registry', 'registry.json'), JSON.stringify({ ...main, runtimes: {} }));
+    const home = await testdir();
+    const run = await runway(['release', 'validate', 'v1.0.0-rc.1'], home, { cwd: root, env: NO_GITHUB });
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain('    rc-smoke');
+    expect(run.stderr).toContain(`registry ${join(rc, 'registry.json')} is unsigned: packages are checked against its checksums only`);
+    const record = parseVerificationRecord(await readFile(join(rc, VERIFICATION_FILE), 'utf8'));
+    expect(record).toEqual({ tag: 'v1.0.0-rc.1', commit, passed: true, images: {}, assets: { 'shell-1.0.0.tar.gz': entry.checksum.replace('sha256:', '') } });
   });
 
   it('validates a GitHub release (the OpenAPI-checked test server) from the registry on the default branch, and replaces the record asset', async () => {
