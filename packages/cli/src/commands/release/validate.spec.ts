@@ -1,6 +1,6 @@
 import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { execa, execaSync } from 'execa';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startGitHubServer } from '@runway/github-server';
 import { memoryLogger } from '@runway/log';
@@ -56,10 +56,16 @@ async function releasedWorkspace(
   return { root, bare: origin, target };
 }
 
+const hasBwrap = execaSync('bwrap', ['--version'], { reject: false }).exitCode === 0;
+if (!hasBwrap && !process.env.CI) {
+  console.warn('\n*** bubblewrap is not installed: SKIPPING the release validate specs (apt-get install -y bubblewrap) ***\n');
+}
+
 const folder = (root: string, tag: string) => join(root, 'dist', 'registry', 'releases', 'download', tag);
 const NO_GITHUB = { GITHUB_REPOSITORY: '', GITHUB_TOKEN: '' };
 
-describe('runway release validate on a directory release (real git, real keys, the real client and bubblewrap)', { timeout: 300_000 }, () => {
+// Under a truthy CI a missing bwrap is not skipped: the smoke commands then fail with the install hint.
+describe.skipIf(!hasBwrap && !process.env.CI)('runway release validate (real git, real keys, the real client and bubblewrap; directory and GitHub targets)', { timeout: 300_000 }, () => {
   let platform: string;
   beforeAll(async () => {
     platform = await hostPlatform();
