@@ -50,6 +50,11 @@ export interface DockerApi {
   buildImage(context: NodeJS.ReadableStream, options: BuildImageOptions): Promise<string>;
   /** Pushes one `repository:tag`; resolves to the manifest digest the registry stored. */
   pushImage(repository: string, tag: string, credentials?: RegistryCredentials, onEvent?: (event: DockerEvent) => void): Promise<string>;
+  /**
+   * Pulls `reference` (`repository@sha256:…` to get exactly those bytes, or `repository:tag`) into
+   * the daemon; resolves once the daemon reports it complete.
+   */
+  pullImage(reference: string, credentials?: RegistryCredentials, onEvent?: (event: DockerEvent) => void): Promise<void>;
   /** The local image, or undefined when the daemon has none under that reference. */
   inspectImage(ref: string): Promise<ImageInfo | undefined>;
   /**

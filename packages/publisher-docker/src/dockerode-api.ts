@@ -54,6 +54,12 @@ export function createDockerApi(env: NodeJS.ProcessEnv): DockerApi {
       return digest;
     },
 
+    async pullImage(reference, credentials, onEvent) {
+      const repository = reference.replace(/[@:][^/]*$/, '');
+      const stream = await docker.pull(reference, credentials ? { authconfig: authConfig(repository, credentials) } : {});
+      await readEventStream(stream, onEvent);
+    },
+
     async runContainer(ref, command) {
       const container = await docker.createContainer({
         Image: ref, Entrypoint: [command[0]], Cmd: command.slice(1), Tty: false,

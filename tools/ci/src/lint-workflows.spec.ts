@@ -7,7 +7,7 @@ describe('GitHub workflows', () => {
   it('pass actionlint', async () => {
     const files = await readWorkflows(REPO_ROOT);
     expect(files.map((f) => f.path)).toEqual([
-      '.github/workflows/ci.yml', '.github/workflows/deprecate.yml', '.github/workflows/edge.yml', '.github/workflows/release-runtime.yml', '.github/workflows/release.yml', '.github/workflows/resign-registry.yml',
+      '.github/workflows/ci.yml', '.github/workflows/deprecate.yml', '.github/workflows/edge.yml', '.github/workflows/promote.yml', '.github/workflows/release-runtime.yml', '.github/workflows/release.yml', '.github/workflows/resign-registry.yml', '.github/workflows/validate-release.yml',
     ]);
     expect(await lintWorkflows(files)).toEqual([]);
   });
@@ -60,5 +60,32 @@ describe('GitHub workflows', () => {
     expect(runs.indexOf('runway image-tags')).toBeLessThan(runs.indexOf(command));
     const publish = images.steps.find((s: { run?: string }) => s.run?.includes(command));
     expect(Object.keys(publish.env)).toEqual(expect.arrayContaining(['RUNWAY_IMAGE_REGISTRY', 'RUNWAY_IMAGE_REGISTRY_USER', 'RUNWAY_IMAGE_REGISTRY_PASSWORD']));
+  });
+
+  it('validate every release after its images, and promote then validate the stable tag, with the local commands', async () => {
+    const byName = Object.fromEntries((await readWorkflows(REPO_ROOT)).map((f) => [f.path.split('/').pop(), parse(f.text)]));
+    const validate = byName['validate-release.yml'];
+    expect(Object.keys(validate.on)).toEqual(['workflow_call', 'workflow_dispatch']);
+    const job = validate.jobs.validate;
+    expect(job.permissions).toEqual({ contents: 'write', packages: 'read' });
+    const run = job.steps.find((s: { run?: string }) => s.run?.includes('npx runway'));
+    expect(run.run).toContain('args=(release validate "$TAG")');
+    expect(run.env.TAG).toBe('${{ inputs.tag }}');
+    expect(JSON.stringify(job.steps)).toContain('bubblewrap');
+    for (const [file, needs] of [['release.yml', ['umbrella', 'images']], ['release-runtime.yml', ['release', 'images']]] as const) {
+      const caller = byName[file].jobs.validate;
+      expect(caller).toMatchObject({ needs, uses: './.github/workflows/validate-release.yml', with: { tag: '${{ github.ref_name }}' }, secrets: 'inherit' });
+    }
+    // A snapshot tag (v0.1-test) versions no image and is no release to validate.
+    expect(byName['release.yml'].jobs.images.outputs.versioned).toBe('${{ steps.tags.outputs.publish }}');
+    expect(byName['release.yml'].jobs.validate.if).toBe("needs.images.outputs.versioned == 'true'");
+    const promote = byName['promote.yml'];
+    expect(promote.on.workflow_dispatch.inputs.rc_tag.required).toBe(true);
+    expect(promote.jobs.promote.concurrency).toEqual({ group: 'registry-json', 'cancel-in-progress': false });
+    const step = promote.jobs.promote.steps.find((s: { id?: string }) => s.id === 'promote');
+    expect(step.run).toContain('args=(promote "$RC_TAG")');
+    expect(step.env.RUNWAY_SIGNING_KEY).toBe('${{ secrets.RUNWAY_SIGNING_KEY }}');
+    expect(step.run).toContain('stable=${RC_TAG%-rc.*}');
+    expect(promote.jobs.validate).toMatchObject({ needs: 'promote', uses: './.github/workflows/validate-release.yml', with: { tag: '${{ needs.promote.outputs.stable }}' } });
   });
 });

@@ -2,6 +2,9 @@ import { createInterface } from 'node:readline/promises';
 import { Option, type Command } from 'commander';
 import type { CliContext } from '../../context';
 import { releaseTag } from './release-tag';
+import { releaseValidate, type ValidateFlags } from './validate';
+
+const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Asks a yes/no question on the terminal; anything but y/yes is a no. */
 async function confirmOnTerminal(question: string, ctx: CliContext): Promise<boolean> {
@@ -33,4 +36,14 @@ export function register(program: Command, ctx: CliContext): void {
         interactive: ctx.interactive,
         confirm: (question) => confirmOnTerminal(question, ctx),
       }));
+  release
+    .command('validate')
+    .description('install a published release from its registry into an empty folder as a user would, run every smoke command (runtimes and payload images pulled by digest), report, and record the verdict on the release as VERIFICATION.json')
+    .argument('<tag>', 'a released tag: <name>@X.Y.Z, vX.Y.Z (every project of the umbrella) or vX.Y.Z-rc.N (the RC\'s own registry)')
+    .option('--key <public-key>', 'pin a public key (a .pub file or an "ssh-ed25519 AAAA…" line): the registry index and packages must be signed by it; repeat to pin two', collect, [])
+    .option('--dir <dir>', 'install into this folder (new or empty; kept afterwards) instead of a temporary one')
+    .option('--no-record', 'do not write VERIFICATION.json onto the release')
+    .option('--registry-dir <dir>', 'the directory registry (default: GitHub from GITHUB_REPOSITORY/GITHUB_TOKEN, else dist/registry; also RUNWAY_REGISTRY_DIR)')
+    .option('--image-registry <prefix>', 'registry prefix the payload images were published under (default RUNWAY_IMAGE_REGISTRY)')
+    .action((tag: string, opts: ValidateFlags) => releaseValidate(tag, opts, ctx));
 }
