@@ -5,10 +5,7 @@ import { git } from '@runway/git';
 import type { Logger } from '@runway/log';
 import type { Manifest } from '@runway/manifest';
 import { readManifest } from '@runway/project-files';
-import {
-  createDockerApi, createRegistryClient, imagePublishSteps, readDockerConfig, resolveRegistryCredentials,
-  type PublishResult, type RegistryClient,
-} from '@runway/publisher-docker';
+import { createDockerApi, imagePublishSteps, openRegistryAccess, type PublishResult } from '@runway/publisher-docker';
 import { needsPublishedVersions, parseReleaseRef, planImagePublish, publishedFromGitTags, type ImagePublishPlan } from '@runway/release-policy';
 import { runSteps, type Renderer } from '../runner';
 import type { Step, StepContext } from '../step';
@@ -162,9 +159,7 @@ export async function publishRunenvImage(input: PublishRunenvImageInput): Promis
   if (dryRun) return { status: 'planned', plan };
 
   const { env } = input;
-  const dockerConfig = await readDockerConfig(env);
-  const credentials = (host: string) => resolveRegistryCredentials(host, env, dockerConfig);
-  const clients = new Map<string, RegistryClient>();
+  const access = await openRegistryAccess(env);
   const payloadDir = join(input.workspaceRoot, input.projectRoot);
   const environment = ctx.facts.environment;
   let staged: string | undefined;
@@ -179,8 +174,8 @@ export async function publishRunenvImage(input: PublishRunenvImageInput): Promis
     }
     const { steps, result } = dockerSteps(ctx, staged ?? payloadDir, {
       docker: createDockerApi(env),
-      credentials,
-      registry: (host) => clients.get(host) ?? clients.set(host, createRegistryClient({ host, credentials: credentials(host) })).get(host)!,
+      credentials: access.credentials,
+      registry: access.client,
       onOutput: (line) => input.logger.info(`  ${line}`),
     });
     await runSteps(steps, ctx, { dryRun, renderer });
