@@ -6,9 +6,13 @@ import type { Logger } from '@runway/log';
 import type { Manifest } from '@runway/manifest';
 import { readManifest } from '@runway/project-files';
 import { createDockerApi, imagePublishSteps, openRegistryAccess, type PublishResult } from '@runway/publisher-docker';
-import { needsPublishedVersions, parseReleaseRef, planImagePublish, publishedFromGitTags, type ImagePublishPlan } from '@runway/release-policy';
+import { formatSemver, needsPublishedVersions, parseReleaseRef, planImagePublish, publishedFromGitTags, type ImagePublishPlan } from '@runway/release-policy';
+import { SIGNING_KEY_ENV } from '@runway/signing';
+import type { SigningKey } from '@runway/trust';
 import { runSteps, type Renderer } from '../runner';
 import type { Step, StepContext } from '../step';
+import { loadReleaseSigning, requireKeyIfConfigured } from '../targets/release-signing';
+import { attachImageProvenance, imageProvenanceEnvelope } from './image-provenance';
 import { environmentLabels, hostDebianPlatform, locateRuntimeEnvironment, RUNTIME_CONTEXT_DIR, stageBuildContext, type RuntimeEnvironment } from './runtime-environment';
 
 /** The options of the `publish-runenv-image` target. */
@@ -45,7 +49,13 @@ export type PublishRunenvImageOutcome =
 
 interface ImageContext extends StepContext {
   readonly input: PublishRunenvImageInput;
-  readonly facts: { manifest?: Manifest; skip?: string; plan?: ImagePublishPlan; environment?: RuntimeEnvironment; result?: PublishResult };
+  readonly facts: {
+    manifest?: Manifest; skip?: string; plan?: ImagePublishPlan; environment?: RuntimeEnvironment; result?: PublishResult;
+    /** Set for a release tag (not a branch push, not KM mode): what the image's provenance states. */
+    release?: { tag: string; version: string; commit: string };
+    /** The key the image's provenance is signed with, when one is configured. */
+    key?: SigningKey;
+  };
 }
 
 /** The steps before Docker is contacted: what to build and which tags to push. */
@@ -80,6 +90,8 @@ const planningSteps: readonly Step<ImageContext>[] = [
       ]);
       const defaultBranch = options.defaultBranch ?? 'main';
       const km = options.km === true;
+      const releaseRef = parseReleaseRef(ref, defaultBranch);
+      if (!km && releaseRef.kind !== 'branch') ctx.facts.release = { tag: releaseRef.tag, version: formatSemver(releaseRef.version), commit: sha.trim() };
       const plan = planImagePublish({
         ref, sha, published: await publishedVersions(workspaceRoot, { ref, defaultBranch, km }, options.published),
         event: env.GITHUB_EVENT_NAME || 'push',
@@ -113,6 +125,28 @@ const planningSteps: readonly Step<ImageContext>[] = [
         ctx.facts.plan = plan;
       }
       ctx.logger.info(describePlan(plan, ctx.facts.environment));
+    },
+  },
+  {
+    // The image of a release gets a signed provenance; the key is loaded (and a required one
+    // refused) before anything is built or pushed.
+    name: 'checking the signing key',
+    mutates: false,
+    skip: (ctx) => ctx.facts.skip ?? (ctx.facts.release ? undefined : 'not a release tag: the image gets no provenance'),
+    async run(ctx) {
+      const { workspaceRoot, env, options } = ctx.input;
+      const { tag } = ctx.facts.release!;
+      const signing = await loadReleaseSigning(env, workspaceRoot);
+      try {
+        ctx.facts.key = requireKeyIfConfigured(signing, `the image provenance of ${tag}`);
+      } catch (err) {
+        if (!(err instanceof UserError) || !options.dryRun) throw err;
+        ctx.logger.warn(`a real publish would refuse this: ${err.message}${err.hint ? ` (fix: ${err.hint})` : ''}`);
+      }
+      const key = ctx.facts.key;
+      ctx.logger.info(key
+        ? `${options.dryRun ? 'would attach' : 'will attach'} a provenance signed with key ${key.publicKey.keyId} to the image of ${tag} in each repository`
+        : `no signing key (${SIGNING_KEY_ENV} is not set): the image of ${tag} is published without provenance`);
     },
   },
 ];
@@ -179,6 +213,18 @@ export async function publishRunenvImage(input: PublishRunenvImageInput): Promis
       onOutput: (line) => input.logger.info(`  ${line}`),
     });
     await runSteps(steps, ctx, { dryRun, renderer });
+    const { release, key } = ctx.facts;
+    if (release && key && result.digest) {
+      const digest = result.digest;
+      await runSteps([{
+        name: 'attaching the signed image provenance',
+        mutates: true,
+        run: async () => {
+          const envelope = await imageProvenanceEnvelope({ ...input, plan, ...release, environment }, digest, key);
+          await attachImageProvenance(plan, digest, envelope, access, input.logger);
+        },
+      }], ctx, { dryRun, renderer });
+    }
     input.logger.info(plan.refs.map((ref) => `${ref}@${result.digest}`).join('\n'));
     return { status: 'published', plan, result };
   } finally {
