@@ -6,17 +6,19 @@ import type { Logger } from '@runway/log';
 import type { Manifest } from '@runway/manifest';
 import { readManifest } from '@runway/project-files';
 import { createDockerApi, imagePublishSteps, openRegistryAccess, type PublishResult } from '@runway/publisher-docker';
-import { formatSemver, needsPublishedVersions, parseReleaseRef, planImagePublish, publishedFromGitTags, type ImagePublishPlan } from '@runway/release-policy';
+import { formatSemver, needsPublishedVersions, parseReleaseRef, planImagePublish, type ImagePublishPlan } from '@runway/release-policy';
 import { SIGNING_KEY_ENV } from '@runway/signing';
 import type { SigningKey } from '@runway/trust';
+import { publishedFromClone } from '../policy/published-versions';
 import { runSteps, type Renderer } from '../runner';
 import type { Step, StepContext } from '../step';
 import { loadReleaseSigning, requireKeyIfConfigured } from '../targets/release-signing';
 import { attachImageProvenance, imageProvenanceEnvelope } from './image-provenance';
 import { environmentLabels, hostDebianPlatform, locateRuntimeEnvironment, RUNTIME_CONTEXT_DIR, stageBuildContext, type RuntimeEnvironment } from './runtime-environment';
 
-/** The options of the `publish-runenv-image` target. */
+/** The options of the `publish-runenv-image` target (the Nx executor's schema is this type). */
 export interface RunenvImageOptions {
+  /** Print the images, tags and labels that would be published; build and push nothing. */
   dryRun?: boolean;
   /** Registry prefix, e.g. ghcr.io/acme; default RUNWAY_IMAGE_REGISTRY. */
   registry?: string;
@@ -245,18 +247,14 @@ export function describePlan(plan: ImagePublishPlan, environment?: RuntimeEnviro
 
 /**
  * The versions already published, which decide `X.Y`, `X` and `latest`: as given, else the clone's
- * tags, refused (by `publishedFromGitTags`) when the clone cannot know them (shallow, tagless, or
+ * tags, refused (by `publishedFromClone`) when the clone cannot know them (shallow, tagless, or
  * without the tag being published). Only a stable version tag needs them.
  */
 async function publishedVersions(cwd: string, input: { ref: string; defaultBranch: string; km: boolean }, given: string[] | undefined): Promise<string[]> {
   if (given) return given;
   if (!needsPublishedVersions(input)) return [];
   const ref = parseReleaseRef(input.ref, input.defaultBranch);
-  const [shallow, tags] = await Promise.all([
-    git(cwd, ['rev-parse', '--is-shallow-repository']).then((out) => out === 'true'),
-    git(cwd, ['tag', '--list']).then((out) => out.split('\n').filter(Boolean)),
-  ]);
-  return publishedFromGitTags(ref.kind === 'branch' ? ref.branch : ref.tag, { shallow, tags });
+  return publishedFromClone(cwd, ref.kind === 'branch' ? ref.branch : ref.tag);
 }
 
 /** `org.opencontainers.image.source`: the GitHub repository in CI, else the origin remote if any. */
