@@ -70,7 +70,7 @@ describe.runIf(docker)('the signed provenance of a released runenv image (real D
     expect(real.logger.lines.join('\n')).toContain(`attached the signed provenance of ${repositories[0]}@${digest} as ${repositories[0]}:${attestationTag(digest)}`);
   }, 300_000);
 
-  it('a branch push gets no provenance, and a workspace that requires signing refuses a release tag without key before building', async () => {
+  it('a branch push gets no provenance, and a release tag is refused before building without the required key or with a statement that cannot be written', async () => {
     const files = { ...payloadFiles('demo', '1.0.0'), 'nx.json': JSON.stringify({ plugins: [{ plugin: '@runway/nx-plugin', options: { signing: 'required' } }] }) };
     const { root } = await gitWorkspace(files);
     const sha = await git(root, ['rev-parse', 'HEAD']);
@@ -81,6 +81,14 @@ describe.runIf(docker)('the signed provenance of a released runenv image (real D
     });
     await expect(publish('refs/tags/demo@1.0.0')).rejects.toThrow(/the image provenance of demo@1\.0\.0 must be signed/);
     const registry = createRegistryClient({ host: s.registry });
+    expect(await registry.listTags(`${prefix.slice(s.registry.length + 1)}/runenv-demo`)).toEqual([]);
+    // With a key, a statement that could not be written (a builder id that is no URI) is refused before the build, not after the push.
+    const key = signingKeyFromKeyObject(generateKeyPairSync('ed25519').privateKey, 'runway-release');
+    await expect(publishRunenvImage({
+      workspaceRoot: root, projectRoot: 'payloads/demo', logger: memoryLogger(), now: new Date(), renderer: 'silent', options: { published: ['demo@1.0.0'] },
+      env: { ...s.env, RUNWAY_IMAGE_REGISTRY: prefix, GITHUB_REF: 'refs/tags/demo@1.0.0', GITHUB_SHA: sha, RUNWAY_SIGNING_KEY: formatPrivateKey(key),
+        GITHUB_ACTIONS: 'true', GITHUB_SERVER_URL: 'not a server', GITHUB_WORKFLOW_REF: 'acme/rt/.github/workflows/release.yml@refs/tags/demo@1.0.0' },
+    })).rejects.toThrow(/cannot write the provenance of demo@1\.0\.0: builder id "not a server\/acme[^"]*" is not a URI/);
     expect(await registry.listTags(`${prefix.slice(s.registry.length + 1)}/runenv-demo`)).toEqual([]);
 
     await expect(publish('refs/heads/main')).resolves.toMatchObject({ status: 'published' });

@@ -146,6 +146,9 @@ const planningSteps: readonly Step<ImageContext>[] = [
         ctx.logger.warn(`a real publish would refuse this: ${err.message}${err.hint ? ` (fix: ${err.hint})` : ''}`);
       }
       const key = ctx.facts.key;
+      // The statement is built once now with a stand-in digest: a bad commit or source URL fails
+      // here, before anything is built or pushed, not after the push.
+      if (key) await imageProvenanceEnvelope({ ...ctx.input, plan: ctx.facts.plan!, ...ctx.facts.release!, environment: ctx.facts.environment }, `sha256:${'0'.repeat(64)}`, key);
       ctx.logger.info(key
         ? `${options.dryRun ? 'would attach' : 'will attach'} a provenance signed with key ${key.publicKey.keyId} to the image of ${tag} in each repository`
         : `no signing key (${SIGNING_KEY_ENV} is not set): the image of ${tag} is published without provenance`);
