@@ -7,9 +7,9 @@ import { memoryLogger } from '@runway/log';
 import { createDockerApi, createRegistryClient, dockerTestSettings, packBuildContext } from '@runway/publisher-docker';
 import { parseSemver, versionTags } from '@runway/release-policy';
 import { REPO_ROOT, testdir } from '@runway/test-utils';
-import { releaseProject } from '../release-project';
-import { commitAll, gitWorkspace, payloadFiles } from '../testing/fixtures';
+import { gitWorkspace, payloadFiles } from '../testing/fixtures';
 import { deprecateRelease } from './deprecate-release';
+import { releaseTwoVersions } from './testing/release-two-versions';
 
 const docker = dockerTestSettings();
 
@@ -43,15 +43,7 @@ describe.runIf(docker)('runway deprecate moves a payload\'s image tags (real Doc
   }
 
   it('moves latest, 1 and 1.3 of the image and its alias back to 1.2.2 after the registry and the notes; 1.2.2 and 1.3.0 untouched; dry run and re-run change nothing', async () => {
-    const { root } = await gitWorkspace(demoFiles('demo', '1.2.2'));
-    const dir = join(root, 'dist/registry');
-    const target = { kind: 'directory' as const, dir };
-    const release = () => releaseProject({ workspaceRoot: root, projectRoot: 'payloads/demo', target, dryRun: false, env: {}, logger: memoryLogger(), renderer: 'silent' });
-    await expect(release()).resolves.toMatchObject({ status: 'released' });
-    const manifest = join(root, 'payloads/demo/manifest.yaml');
-    await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('1.2.2', '1.3.0'));
-    await commitAll(root, 'demo 1.3.0');
-    await expect(release()).resolves.toMatchObject({ status: 'released' });
+    const { root, dir, target } = await releaseTwoVersions(demoFiles('demo', '1.2.2'), 'payloads/demo', '1.2.2', '1.3.0');
 
     const prefix = `${s.registry}/t${randomBytes(4).toString('hex')}`;
     const paths = ['runenv-demo', 'runenv-demo-alias'].map((n) => `${prefix.slice(s.registry.length + 1)}/${n}`);
