@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { TransientError, UserError } from '@runway/errors';
 import type { RegistryCredentials } from './docker-api';
 import { ENV_CREDENTIALS } from './registry-credentials';
@@ -29,6 +30,8 @@ export interface RegistryClient {
   putManifest(path: string, tag: string, manifest: StoredManifest): Promise<void>;
   /** `GET /v2/<path>/tags/list`; an unknown repository has no tags. */
   listTags(path: string): Promise<string[]>;
+  /** Uploads `bytes` as a blob (monolithic upload; skipped when the registry has it) → its `sha256:<hex>` digest. */
+  pushBlob(path: string, bytes: Uint8Array): Promise<string>;
 }
 
 export interface RegistryClientOptions {
@@ -162,6 +165,23 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
       }
       if (!res.ok) throw statusError(res, `listing tags of ${path}`);
       return ((await res.json()) as { tags?: string[] | null }).tags ?? [];
+    },
+    async pushBlob(path, bytes) {
+      const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+      const scope = `repository:${path}:pull,push`;
+      const head = await request('HEAD', `/v2/${path}/blobs/${digest}`, scope);
+      if (head.ok) return digest;
+      const started = await request('POST', `/v2/${path}/blobs/uploads/`, scope);
+      await started.arrayBuffer();
+      const location = started.headers.get('location');
+      if (started.status !== 202 || !location) throw statusError(started, `starting a blob upload to ${path}`);
+      // The Location may be absolute or relative to the registry, and may carry a query already.
+      const url = new URL(location, `${base}/`);
+      url.searchParams.set('digest', digest);
+      const done = await request('PUT', `${url.pathname}${url.search}`, scope, { headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from(bytes) });
+      await done.arrayBuffer();
+      if (done.status !== 201) throw statusError(done, `uploading a blob to ${path}`);
+      return digest;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '@runway/log';
@@ -7,10 +7,11 @@ import { DEFAULT_OVERRIDABLE_TAGS, umbrellaTrigger } from '@runway/release-polic
 import { normalizeReleasePolicy } from '../policy/policy-config';
 import { releaseProject } from '../release-project';
 import { releaseUmbrella } from '../umbrella/release-umbrella';
-import { commitAll, gitWorkspace } from '../testing/fixtures';
+import { gitWorkspace } from '../testing/fixtures';
 import { execa } from 'execa';
 import { REPO_ROOT, testdir } from '@runway/test-utils';
 import { deprecateRelease } from './deprecate-release';
+import { releaseTwoVersions } from './testing/release-two-versions';
 
 /** A runtime this host can install (its platform listed, with its setup script). */
 async function alphaFiles(version: string) {
@@ -32,15 +33,7 @@ function runway(args: string[], home: string) {
 
 describe('runway deprecate on the directory registry', () => {
   it('marks the entry and banners the notes, nothing deleted; @latest moves back, an exact pin still installs with the reason; a re-run changes nothing', async () => {
-    const { root } = await gitWorkspace(await alphaFiles('1.0.0'));
-    const dir = join(root, 'dist/registry');
-    const target = { kind: 'directory' as const, dir };
-    const release = () => releaseProject({ workspaceRoot: root, projectRoot: 'runtimes/alpha', target, dryRun: false, env: {}, logger: memoryLogger(), renderer: 'silent' });
-    await expect(release()).resolves.toMatchObject({ status: 'released' });
-    const manifest = join(root, 'runtimes/alpha/manifest.yaml');
-    await writeFile(manifest, (await readFile(manifest, 'utf8')).replace('1.0.0', '1.1.0'));
-    await commitAll(root, 'alpha 1.1.0');
-    await expect(release()).resolves.toMatchObject({ status: 'released' });
+    const { root, dir, target } = await releaseTwoVersions(await alphaFiles('1.0.0'), 'runtimes/alpha', '1.0.0', '1.1.0');
     const registryPath = join(dir, 'registry.json');
     const notesPath = join(dir, 'releases/download/alpha@1.1.0/NOTES.md');
     const before = await readFile(registryPath, 'utf8');

@@ -5,17 +5,20 @@ import { git } from '@runway/git';
 import type { Logger } from '@runway/log';
 import type { Manifest } from '@runway/manifest';
 import { readManifest } from '@runway/project-files';
-import {
-  createDockerApi, createRegistryClient, imagePublishSteps, readDockerConfig, resolveRegistryCredentials,
-  type PublishResult, type RegistryClient,
-} from '@runway/publisher-docker';
-import { needsPublishedVersions, parseReleaseRef, planImagePublish, publishedFromGitTags, type ImagePublishPlan } from '@runway/release-policy';
+import { createDockerApi, imagePublishSteps, openRegistryAccess, type PublishResult } from '@runway/publisher-docker';
+import { formatSemver, needsPublishedVersions, parseReleaseRef, planImagePublish, type ImagePublishPlan } from '@runway/release-policy';
+import { SIGNING_KEY_ENV } from '@runway/signing';
+import type { SigningKey } from '@runway/trust';
+import { publishedFromClone } from '../policy/published-versions';
 import { runSteps, type Renderer } from '../runner';
 import type { Step, StepContext } from '../step';
+import { loadReleaseSigning, requireKeyIfConfigured } from '../targets/release-signing';
+import { attachImageProvenance, imageProvenanceEnvelope } from './image-provenance';
 import { environmentLabels, hostDebianPlatform, locateRuntimeEnvironment, RUNTIME_CONTEXT_DIR, stageBuildContext, type RuntimeEnvironment } from './runtime-environment';
 
-/** The options of the `publish-runenv-image` target. */
+/** The options of the `publish-runenv-image` target (the Nx executor's schema is this type). */
 export interface RunenvImageOptions {
+  /** Print the images, tags and labels that would be published; build and push nothing. */
   dryRun?: boolean;
   /** Registry prefix, e.g. ghcr.io/acme; default RUNWAY_IMAGE_REGISTRY. */
   registry?: string;
@@ -48,7 +51,13 @@ export type PublishRunenvImageOutcome =
 
 interface ImageContext extends StepContext {
   readonly input: PublishRunenvImageInput;
-  readonly facts: { manifest?: Manifest; skip?: string; plan?: ImagePublishPlan; environment?: RuntimeEnvironment; result?: PublishResult };
+  readonly facts: {
+    manifest?: Manifest; skip?: string; plan?: ImagePublishPlan; environment?: RuntimeEnvironment; result?: PublishResult;
+    /** Set for a release tag (not a branch push, not KM mode): what the image's provenance states. */
+    release?: { tag: string; version: string; commit: string };
+    /** The key the image's provenance is signed with, when one is configured. */
+    key?: SigningKey;
+  };
 }
 
 /** The steps before Docker is contacted: what to build and which tags to push. */
@@ -83,6 +92,8 @@ const planningSteps: readonly Step<ImageContext>[] = [
       ]);
       const defaultBranch = options.defaultBranch ?? 'main';
       const km = options.km === true;
+      const releaseRef = parseReleaseRef(ref, defaultBranch);
+      if (!km && releaseRef.kind !== 'branch') ctx.facts.release = { tag: releaseRef.tag, version: formatSemver(releaseRef.version), commit: sha.trim() };
       const plan = planImagePublish({
         ref, sha, published: await publishedVersions(workspaceRoot, { ref, defaultBranch, km }, options.published),
         event: env.GITHUB_EVENT_NAME || 'push',
@@ -116,6 +127,31 @@ const planningSteps: readonly Step<ImageContext>[] = [
         ctx.facts.plan = plan;
       }
       ctx.logger.info(describePlan(plan, ctx.facts.environment));
+    },
+  },
+  {
+    // The image of a release gets a signed provenance; the key is loaded (and a required one
+    // refused) before anything is built or pushed.
+    name: 'checking the signing key',
+    mutates: false,
+    skip: (ctx) => ctx.facts.skip ?? (ctx.facts.release ? undefined : 'not a release tag: the image gets no provenance'),
+    async run(ctx) {
+      const { workspaceRoot, env, options } = ctx.input;
+      const { tag } = ctx.facts.release!;
+      const signing = await loadReleaseSigning(env, workspaceRoot);
+      try {
+        ctx.facts.key = requireKeyIfConfigured(signing, `the image provenance of ${tag}`);
+      } catch (err) {
+        if (!(err instanceof UserError) || !options.dryRun) throw err;
+        ctx.logger.warn(`a real publish would refuse this: ${err.message}${err.hint ? ` (fix: ${err.hint})` : ''}`);
+      }
+      const key = ctx.facts.key;
+      // The statement is built once now with a stand-in digest: a bad commit or source URL fails
+      // here, before anything is built or pushed, not after the push.
+      if (key) await imageProvenanceEnvelope({ ...ctx.input, plan: ctx.facts.plan!, ...ctx.facts.release!, environment: ctx.facts.environment }, `sha256:${'0'.repeat(64)}`, key);
+      ctx.logger.info(key
+        ? `${options.dryRun ? 'would attach' : 'will attach'} a provenance signed with key ${key.publicKey.keyId} to the image of ${tag} in each repository`
+        : `no signing key (${SIGNING_KEY_ENV} is not set): the image of ${tag} is published without provenance`);
     },
   },
 ];
@@ -162,9 +198,7 @@ export async function publishRunenvImage(input: PublishRunenvImageInput): Promis
   if (dryRun) return { status: 'planned', plan };
 
   const { env } = input;
-  const dockerConfig = await readDockerConfig(env);
-  const credentials = (host: string) => resolveRegistryCredentials(host, env, dockerConfig);
-  const clients = new Map<string, RegistryClient>();
+  const access = await openRegistryAccess(env);
   const payloadDir = join(input.workspaceRoot, input.projectRoot);
   const environment = ctx.facts.environment;
   let staged: string | undefined;
@@ -179,11 +213,23 @@ export async function publishRunenvImage(input: PublishRunenvImageInput): Promis
     }
     const { steps, result } = dockerSteps(ctx, staged ?? payloadDir, {
       docker: createDockerApi(env),
-      credentials,
-      registry: (host) => clients.get(host) ?? clients.set(host, createRegistryClient({ host, credentials: credentials(host) })).get(host)!,
+      credentials: access.credentials,
+      registry: access.client,
       onOutput: (line) => input.logger.info(`  ${line}`),
     });
     await runSteps(steps, ctx, { dryRun, renderer });
+    const { release, key } = ctx.facts;
+    if (release && key && result.digest) {
+      const digest = result.digest;
+      await runSteps([{
+        name: 'attaching the signed image provenance',
+        mutates: true,
+        run: async () => {
+          const envelope = await imageProvenanceEnvelope({ ...input, plan, ...release, environment }, digest, key);
+          await attachImageProvenance(plan, digest, envelope, access, input.logger);
+        },
+      }], ctx, { dryRun, renderer });
+    }
     input.logger.info(plan.refs.map((ref) => `${ref}@${result.digest}`).join('\n'));
     return { status: 'published', plan, result };
   } finally {
@@ -204,18 +250,14 @@ export function describePlan(plan: ImagePublishPlan, environment?: RuntimeEnviro
 
 /**
  * The versions already published, which decide `X.Y`, `X` and `latest`: as given, else the clone's
- * tags, refused (by `publishedFromGitTags`) when the clone cannot know them (shallow, tagless, or
+ * tags, refused (by `publishedFromClone`) when the clone cannot know them (shallow, tagless, or
  * without the tag being published). Only a stable version tag needs them.
  */
 async function publishedVersions(cwd: string, input: { ref: string; defaultBranch: string; km: boolean }, given: string[] | undefined): Promise<string[]> {
   if (given) return given;
   if (!needsPublishedVersions(input)) return [];
   const ref = parseReleaseRef(input.ref, input.defaultBranch);
-  const [shallow, tags] = await Promise.all([
-    git(cwd, ['rev-parse', '--is-shallow-repository']).then((out) => out === 'true'),
-    git(cwd, ['tag', '--list']).then((out) => out.split('\n').filter(Boolean)),
-  ]);
-  return publishedFromGitTags(ref.kind === 'branch' ? ref.branch : ref.tag, { shallow, tags });
+  return publishedFromClone(cwd, ref.kind === 'branch' ? ref.branch : ref.tag);
 }
 
 /** `org.opencontainers.image.source`: the GitHub repository in CI, else the origin remote if any. */

@@ -6,6 +6,7 @@ import type { Logger } from '@runway/log';
 import { isSignatureRequired, isStable, parseSemver, previousStable } from '@runway/release-policy';
 import { readTrustedSigners, signatureVerdict, verifyTagSignature, type TrustedSigners } from '@runway/tag-signatures';
 import type { ReleasePolicy } from './policy-config';
+import { readGitTagFacts } from './published-versions';
 
 /** One reason the policy refuses a release: what failed and how to fix it. */
 export interface PolicyProblem {
@@ -48,13 +49,20 @@ async function changelogProblems(input: PolicyGateInput): Promise<PolicyProblem[
   const version = parseSemver(input.version);
   if (!version || !isStable(version)) return [];
   const prefix = input.release.kind === 'umbrella' ? 'v' : `${input.release.name}@`;
-  const published = (await git(input.workspaceRoot, ['tag', '--list', `${prefix}*`])).split('\n')
-    .filter(Boolean).map((t) => t.slice(prefix.length));
+  const tags = await readGitTagFacts(input.workspaceRoot, `${prefix}*`);
+  const published = tags.tags.map((t) => t.slice(prefix.length));
   const problems = await checkChangelogGateAt({
     root: input.workspaceRoot, rev: input.releaseCommit, version: input.version,
     previousVersion: previousStable(published, input.version), release: input.release, config: input.policy.changelog,
   });
   if (problems === undefined) return [];
+  // A shallow clone may lack the previous version's tag: the step, hence what the gate asks, would be misjudged.
+  if (tags.shallow) {
+    return [{
+      message: `changelog gate: cannot tell the version before ${input.version}: this clone is shallow, so it may lack the tags of published versions`,
+      fix: 'fetch every tag first (git fetch --tags --unshallow, or actions/checkout with fetch-depth: 0)',
+    }];
+  }
   if (problems.length === 0) input.logger.info(`changelog gate: ${input.version} has its changelog section and notes`);
   return problems.map((p) => ({ message: `changelog gate: ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`, fix: p.fix }));
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '@runway/log';
 import { DEFAULT_OVERRIDABLE_TAGS, umbrellaTrigger } from '@runway/release-policy';
 import { createSignedTag } from '@runway/tag-signatures';
-import { forgeTag, gpgTestKey, sshTestKey } from '@runway/test-utils';
+import { forgeTag, gpgTestKey, sshTestKey, testdir } from '@runway/test-utils';
 import { releaseProject } from '../release-project';
 import { commitAll, git, GIT_ENV, gitWorkspace, runtimeFiles } from '../testing/fixtures';
 import { releaseUmbrella } from '../umbrella/release-umbrella';
@@ -65,6 +65,21 @@ describe('the changelog gate in a real umbrella release', () => {
     await expect(releaseProject(options)).rejects.toThrow(/CHANGELOG\.md does not exist/);
     await commitAll(root, 'changelog');
     await expect(releaseProject(options)).resolves.toMatchObject({ status: 'planned', tag: 'alpha@1.0.0' });
+  });
+
+  it('refuses to judge the step in a shallow clone, which may lack the previous version\'s tag; a full clone passes', async () => {
+    const { root } = await gitWorkspace({
+      ...runtimeFiles('alpha', '1.0.0'),
+      'runtimes/alpha/CHANGELOG.md': `## [Unreleased]\n\n## [1.0.0] - 2026-11-27\n\n- first\n\n[1.0.0]: ${REPO}/releases/tag/alpha@1.0.0\n`,
+    });
+    const policy = normalizeReleasePolicy({ changelog: { scope: 'projects' } });
+    const release = (workspaceRoot: string) => releaseProject({
+      workspaceRoot, projectRoot: 'runtimes/alpha', target: { kind: 'directory', dir: join(workspaceRoot, 'dist/registry') }, dryRun: true, env: {}, logger: memoryLogger(), renderer: 'silent', policy,
+    });
+    const shallow = join(await testdir(), 'clone');
+    await git(root, ['clone', '-q', '--depth', '1', `file://${root}`, shallow]);
+    await expect(release(shallow)).rejects.toThrow(/changelog gate: cannot tell the version before 1\.0\.0: this clone is shallow[\s\S]*git fetch --tags --unshallow/);
+    await expect(release(root)).resolves.toMatchObject({ status: 'planned', tag: 'alpha@1.0.0' });
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UserError } from '@runway/errors';
-import { createRegistryClient, readDockerConfig, resolveRegistryCredentials } from '@runway/publisher-docker';
+import { openRegistryAccess } from '@runway/publisher-docker';
 import { planRetag, splitImageRepository } from '@runway/release-policy';
 import type { CliContext } from '../../context';
 
@@ -34,8 +34,7 @@ async function retag(repository: string, opts: RetagOptions, ctx: CliContext): P
     throw new UserError(`"${repository}" carries a tag or digest`, { hint: 'pass the repository only and the version with --to', exitCode: 2 });
   }
   const { host, path } = splitImageRepository(repository);
-  const credentials = resolveRegistryCredentials(host, ctx.env, await readDockerConfig(ctx.env));
-  const registry = createRegistryClient({ host, credentials });
+  const registry = (await openRegistryAccess(ctx.env)).client(host);
 
   // Plan first: a bad --to or --withdraw is refused before anything is read by that name.
   const plan = planRetag(opts.to, list(opts.published) ?? (await registry.listTags(path)), list(opts.withdraw));
