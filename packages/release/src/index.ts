@@ -8,3 +8,4 @@ export { publishRunenvImage, describePlan, type RunenvImageOptions, type Publish
 export type { Renderer } from './runner';
 export { resignRegistry, type ResignOptions, type ResignOutcome } from './targets/resign-registry';
 export { deprecateRelease, type DeprecateOptions, type DeprecateResult } from './deprecate/deprecate-release';
+export { promoteRelease, type PromoteOptions, type PromoteResult } from './promote/promote-release';
