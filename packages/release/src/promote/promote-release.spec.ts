@@ -9,7 +9,8 @@ import { hostPlatform } from '@runway/runtime-client';
 import { REPO_ROOT, testdir } from '@runway/test-utils';
 import { formatPrivateKey, formatPublicKey, signingKeyFromKeyObject } from '@runway/trust';
 import { normalizeReleasePolicy } from '../policy/policy-config';
-import { git, gitWorkspace, payloadFiles } from '../testing/fixtures';
+import { git, gitWorkspace, payloadFiles, runtimeFiles } from '../testing/fixtures';
+import { githubFixture } from '../testing/github-fixture';
 import { treeHash } from '../testing/tree-hash';
 import { releaseUmbrella } from '../umbrella/release-umbrella';
 import { promoteRelease, type PromoteOptions } from './promote-release';
@@ -157,5 +158,58 @@ describe('runway promote vX.Y.Z-rc.N on the directory registry', () => {
     expect(cli.stderr).not.toMatch(/\n\s+at /);
     await rm(join(rcFolder, VERIFICATION_FILE));
     expect(await git(root, ['tag', '--list', 'v1.0.0', 'alpha@*'])).toBe('');
+  }, 400_000);
+});
+
+describe('runway promote vX.Y.Z-rc.N on GitHub (the test server on the bare origin)', () => {
+  it('publishes the RC\'s assets byte-identical as releases of 1.0.0, pushes the tags, adds the entries on origin; a re-run plans nothing', async () => {
+    const fx = await githubFixture({ ...runtimeFiles('alpha', '0.9.0'), ...runtimeFiles('beta', '1.0.0') });
+    const key = signingKeyFromKeyObject(generateKeyPairSync('ed25519').privateKey, 'runway-release');
+    const env = { RUNWAY_SIGNING_KEY: formatPrivateKey(key) };
+    const head = await git(fx.root, ['rev-parse', 'HEAD']);
+    const policy = normalizeReleasePolicy({ changelog: { scope: 'none' }, signedTags: { stable: 'optional' } });
+    const released = await releaseUmbrella({
+      workspaceRoot: fx.root, projects: [{ root: 'runtimes/alpha' }, { root: 'runtimes/beta' }], trigger: umbrellaTrigger(`refs/tags/${RC}`),
+      overridableTags: DEFAULT_OVERRIDABLE_TAGS, dryRun: false, target: fx.target, github: fx.api(), env, renderer: 'silent', logger: memoryLogger(), policy,
+    });
+    if (released.status !== 'released') throw new Error(released.status);
+    const published = (tag: string) => fx.server.state.releases.find((r) => r.tagName === tag && !r.draft);
+    const rc = published(RC)!;
+    expect(rc.prerelease).toBe(true);
+    expect(await fx.originTag(RC)).toBe(head);
+    expect(await fx.originTag('alpha@1.0.0')).toBeUndefined();
+    expect(await fx.originRegistry()).toBeUndefined();
+    const rcRegistry = JSON.parse(rc.assets.find((a) => a.name === 'registry.json')!.data.toString());
+    expect(rcRegistry.runtimes.alpha['1.0.0'].download_url).toBe(`${fx.server.url}/acme/runtimes/releases/download/${RC}/alpha-1.0.0.tar.gz`);
+
+    const api = fx.api();
+    const record = join(await testdir(), VERIFICATION_FILE);
+    await writeFile(record, JSON.stringify({ tag: RC, commit: head, passed: true, images: {} }));
+    await api.uploadAsset((await api.getPublishedRelease(RC))!, { name: VERIFICATION_FILE, path: record, contentType: 'application/json' });
+
+    const promote = (dryRun = false) => promoteRelease({ workspaceRoot: fx.root, target: fx.target, github: fx.api(), rcTag: RC, dryRun, env, logger: memoryLogger(), policy });
+    const count = fx.server.state.releases.length;
+    await expect(promote(true)).resolves.toMatchObject({ status: 'planned' });
+    expect(fx.server.state.releases).toHaveLength(count);
+    expect(await fx.originTag('v1.0.0')).toBeUndefined();
+
+    await expect(promote()).resolves.toMatchObject({ status: 'promoted' });
+    expect(await fx.originTag('v1.0.0')).toBe(head);
+    expect(await fx.originTag('alpha@1.0.0')).toBe(released.releaseCommit);
+    const umbrella = published('v1.0.0')!;
+    expect(umbrella.prerelease).toBe(false);
+    const rcNow = published(RC)!;
+    expect(umbrella.assets.map((a) => a.name).sort()).toEqual(rcNow.assets.map((a) => a.name).sort());
+    for (const asset of rcNow.assets) expect(umbrella.assets.find((a) => a.name === asset.name)!.data.equals(asset.data)).toBe(true);
+    const alpha = published('alpha@1.0.0')!;
+    expect(alpha.assets.find((a) => a.name === 'alpha-1.0.0.tar.gz')!.data.equals(rcNow.assets.find((a) => a.name === 'alpha-1.0.0.tar.gz')!.data)).toBe(true);
+    const registry = await fx.originRegistry();
+    expect(registry?.runtimes.alpha['1.0.0'].download_url).toBe(`${fx.server.url}/acme/runtimes/releases/download/alpha%401.0.0/alpha-1.0.0.tar.gz`);
+    expect(registry?.runtimes.alpha['1.0.0'].checksum).toBe(rcRegistry.runtimes.alpha['1.0.0'].checksum);
+    await fx.assertConverged();
+
+    const releases = fx.server.state.releases.length;
+    await expect(promote()).resolves.toMatchObject({ status: 'already-promoted' });
+    expect(fx.server.state.releases).toHaveLength(releases);
   }, 400_000);
 });

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { UserError } from '@runway/errors';
 import { git } from '@runway/git';
 import type { Logger } from '@runway/log';
+import { createGitHubApi, type GitHubApi } from '@runway/publisher-github';
 import { parseRcTag, planPromotion, type PromotionAction, type PromotionPlan, type PromotionProblem } from '@runway/release-policy';
 import { readPinnedKeys } from '@runway/signing';
 import { createSignedTag } from '@runway/tag-signatures';
@@ -13,10 +14,12 @@ import { readReleasePolicy, type ReleasePolicy } from '../policy/policy-config';
 import type { LocalAsset } from '../release-context';
 import { makeReleaseCommit } from '../source/release-commit';
 import { createTargetAdapter } from '../targets/create-target';
+import { requireRemote } from '../targets/github-target';
 import type { TargetAdapter } from '../targets/target-adapter';
 import type { ReleaseTarget } from '../types';
 import { formatProblems, formatPromotionPlan, describeAction } from './format-promotion';
 import { gatherPromotionFacts, type GatheredFacts } from './gather-facts';
+import { githubStore } from './github-store';
 import { directoryStore, type ReleaseStore } from './release-store';
 
 export interface PromoteOptions {
@@ -33,6 +36,8 @@ export interface PromoteOptions {
   keys?: readonly string[];
   /** The release policy (signed tags); default: read from the root `project.json`. */
   policy?: ReleasePolicy;
+  /** Injected GitHub adapter (tests); built from `target` otherwise. */
+  github?: GitHubApi;
   now?: () => Date;
 }
 
@@ -52,8 +57,12 @@ export async function promoteRelease(options: PromoteOptions): Promise<PromoteRe
     throw new UserError(`promoting a project RC (${rcTag}) is not supported yet`, { hint: 'promote an umbrella RC vX.Y.Z-rc.N', exitCode: 2 });
   }
   const now = options.now ?? (() => new Date());
-  const target = createTargetAdapter({ ...options, projectRoot: '.' }, now);
-  const store = storeFor(options);
+  // One GitHub client for the store and the registry writer: one retry and pacing budget.
+  const github = options.target.kind === 'github'
+    ? options.github ?? createGitHubApi({ token: options.target.token, repository: options.target.repository, apiUrl: options.target.apiUrl, logger })
+    : undefined;
+  const target = createTargetAdapter({ ...options, github, projectRoot: '.' }, now);
+  const store = await storeFor(options.target, workspaceRoot, github);
   const workDir = await mkdtemp(join(tmpdir(), 'runway-promote-'));
   try {
     const signing = await target.signing();
@@ -81,9 +90,11 @@ export async function promoteRelease(options: PromoteOptions): Promise<PromoteRe
   }
 }
 
-function storeFor(options: PromoteOptions): ReleaseStore {
-  if (options.target.kind === 'directory') return directoryStore(options.target.dir, options.workspaceRoot);
-  throw new UserError('runway promote into a GitHub repository is not built yet', { hint: 'promote into the directory registry (--registry-dir or RUNWAY_REGISTRY_DIR)' });
+/** The releases and tags of the target: the directory registry's folders and the clone's tags, or GitHub's releases and origin's tags. */
+async function storeFor(target: ReleaseTarget, workspaceRoot: string, github: GitHubApi | undefined): Promise<ReleaseStore> {
+  if (target.kind === 'directory') return directoryStore(target.dir, workspaceRoot);
+  await requireRemote(workspaceRoot, 'origin', target.repository, target.serverUrl);
+  return githubStore(github!, workspaceRoot);
 }
 
 /** The keys that may have signed the RC: the release key's public half and every `--key`. */
@@ -154,7 +165,8 @@ async function carryOut(action: PromotionAction, ctx: CarryContext): Promise<voi
         return file;
       });
       const assets = action.tag === ctx.planned.stableTag ? files : [...files, ...await projectTrustFiles(action.tag, files, ctx)];
-      await ctx.store.publish(action.tag, action.commit, assets, { makeLatest: action.makeLatest }, ctx.logger);
+      const notes = `${action.tag}: promoted from the release candidate ${action.from} without rebuilding; every file is byte-identical to the validated one.\n`;
+      await ctx.store.publish(action.tag, action.commit, assets, { makeLatest: action.makeLatest, notes }, ctx.logger);
       return;
     }
     case 'add-registry-entry':

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mapFsError } from '@runway/atomic-write';
+import { mapFsError, writeTextAtomically } from '@runway/atomic-write';
 import { createLocalTag, git } from '@runway/git';
 import type { Logger } from '@runway/log';
 import { publishFiles, releasePath } from '@runway/publisher-directory';
@@ -29,7 +29,7 @@ export interface ReleaseStore {
   /** Points `tag` at `commit` (an existing tag at another commit is refused); `sign` makes it a signed tag instead. */
   createTag(tag: string, commit: string, sign: ((tag: string, commit: string) => Promise<void>) | undefined, logger: Logger): Promise<void>;
   /** Publishes exactly `assets` as the release `tag` of `commit`; identical content already there is success. */
-  publish(tag: string, commit: string, assets: readonly LocalAsset[], options: { makeLatest: boolean }, logger: Logger): Promise<void>;
+  publish(tag: string, commit: string, assets: readonly LocalAsset[], options: { makeLatest: boolean; notes: string }, logger: Logger): Promise<void>;
 }
 
 /** The clone's tags (a directory registry has none of its own): tag → commit, annotated tags peeled. */
@@ -68,9 +68,11 @@ export function directoryStore(dir: string, workspaceRoot: string): ReleaseStore
       }
       logger.info(`tagged ${commit.slice(0, 12)} as ${tag}${sign ? ' (signed)' : ''}`);
     },
-    async publish(tag, commit, assets, _options, logger) {
+    async publish(tag, commit, assets, { notes }, logger) {
       const record = `${JSON.stringify({ version: 1, kind: 'runway-release', tag, commit }, null, 2)}\n`;
       const outcome = await publishFiles(dir, tag, [...assets], { record: { name: RELEASE_RECORD, content: record } });
+      // The notes are no asset (never compared): written once, with the folder.
+      if (outcome === 'published') await writeTextAtomically(join(folder(tag), RELEASE_NOTES), notes);
       logger.info(`${outcome === 'unchanged' ? 'kept' : 'published'} ${folder(tag)} (${assets.length} file(s))`);
     },
   };
