@@ -9,6 +9,7 @@ import type { TargetAdapter } from '../targets/target-adapter';
 import { RC_REGISTRY_FILE } from '../umbrella/rc-candidate';
 import { parseUmbrella, UMBRELLA_FILE } from '../umbrella/umbrella-document';
 import type { ReleaseStore } from './release-store';
+import { gatherImageFacts, type ImageRegistries } from './rc-images';
 
 /** The facts of a promotion, the RC's files on local disk, and problems found outside the planner's checks. */
 export interface GatheredFacts {
@@ -22,8 +23,8 @@ export interface GatheredFacts {
  * Gathers everything `planPromotion` decides from, read-only: the RC tag's commit, the RC release and
  * every asset (downloaded and hashed), its `SHA256SUMS` checked against `pinnedKeys`, the verification
  * record, the RC registry's entries (URLs in the target's form), the release commit from
- * `umbrella.json`, and on the stable side the tags, the releases of the stable tags and the main
- * registry. Problems the planner cannot see (no key to check with, unreadable files) are returned too.
+ * `umbrella.json`, the payload images' RC digests, and on the stable side the tags, the releases of
+ * the stable tags, the main registry and the image tags. Problems the planner cannot see (no key to check with, unreadable files) are returned too.
  */
 export async function gatherPromotionFacts(input: {
   rcTag: string;
@@ -32,6 +33,9 @@ export async function gatherPromotionFacts(input: {
   target: TargetAdapter;
   pinnedKeys: readonly PublicKey[];
   workDir: string;
+  workspaceRoot: string;
+  /** The image registries; without them the RC's images are not looked at. */
+  registries?: ImageRegistries;
 }): Promise<GatheredFacts> {
   const { rcTag, version, store, target, pinnedKeys, workDir } = input;
   const problems: PromotionProblem[] = [];
@@ -72,6 +76,10 @@ export async function gatherPromotionFacts(input: {
     releases[tag] = { draft: held.draft, assets };
   }
 
+  const images = input.registries && umbrella
+    ? await gatherImageFacts({ registries: input.registries, projects, rcTag, workspaceRoot: input.workspaceRoot, releaseCommit: umbrella.release_commit })
+    : { images: [], published: {} };
+
   const facts: PromotionFacts = {
     rcTag,
     rc: {
@@ -82,13 +90,13 @@ export async function gatherPromotionFacts(input: {
       assets: [...files.values()].map(({ name, sha256, size }) => ({ name, sha256, size })),
       verification: verificationRecord(await text(VERIFICATION_FILE), rcTag, problems),
       projects,
-      images: [],
+      images: images.images,
     },
     target: {
       tags,
       releases,
       registry: (await target.readRegistry()).registry,
-      images: {},
+      images: images.published,
       umbrella: { published: Object.keys(tags).filter((t) => /^v\d/.test(t) && isStableVersion(t.slice(1))).map((t) => t.slice(1)), deprecated: [] },
       assetUrl: (tag, file) => target.downloadUrl(tag, file),
     },

@@ -20,6 +20,7 @@ import type { ReleaseTarget } from '../types';
 import { formatProblems, formatPromotionPlan, describeAction } from './format-promotion';
 import { gatherPromotionFacts, type GatheredFacts } from './gather-facts';
 import { githubStore } from './github-store';
+import { imageRegistriesFrom, pointImageTag, type ImageRegistries } from './rc-images';
 import { directoryStore, type ReleaseStore } from './release-store';
 
 export interface PromoteOptions {
@@ -38,6 +39,8 @@ export interface PromoteOptions {
   policy?: ReleasePolicy;
   /** Injected GitHub adapter (tests); built from `target` otherwise. */
   github?: GitHubApi;
+  /** The image registries (tests); default from `RUNWAY_IMAGE_REGISTRY` and the Docker credentials. */
+  images?: ImageRegistries;
   now?: () => Date;
 }
 
@@ -46,7 +49,8 @@ export type PromoteResult = { status: 'planned' | 'promoted' | 'already-promoted
 /**
  * `runway promote vX.Y.Z-rc.N`: gathers the facts read-only (`gatherPromotionFacts`), plans with
  * `planPromotion`, prints the plan, refuses with every problem before anything changes, then
- * carries the actions out in order: tags, byte-identical releases, registry entries. Each action
+ * carries the actions out in order: tags, byte-identical releases, image tags at the verified
+ * digests, registry entries. Each action
  * converges when repeated, and a complete promotion plans nothing.
  * @throws UserError listing every problem when the promotion is refused; nothing has changed then.
  */
@@ -67,7 +71,11 @@ export async function promoteRelease(options: PromoteOptions): Promise<PromoteRe
   try {
     const signing = await target.signing();
     const pinnedKeys = await pinned(signing.key, options.keys ?? [], workspaceRoot);
-    const gathered = await gatherPromotionFacts({ rcTag, version, store, target, pinnedKeys, workDir });
+    const registries = options.images ?? await imageRegistriesFrom(options.env);
+    const gathered = await gatherPromotionFacts({ rcTag, version, store, target, pinnedKeys, workDir, workspaceRoot, registries });
+    if (!registries && gathered.facts.rc.projects.some((p) => p.section === 'payloads')) {
+      logger.warn('RUNWAY_IMAGE_REGISTRY is not set: the payloads\' images are not looked at nor promoted');
+    }
     const policy = options.policy ?? await readReleasePolicy(workspaceRoot);
     const plan = planPromotion(gathered.facts, { signing: policy.signedTags });
     const problems = [...(plan.kind === 'refused' ? plan.problems : []), ...gathered.problems];
@@ -82,7 +90,7 @@ export async function promoteRelease(options: PromoteOptions): Promise<PromoteRe
       logger.info('dry run: nothing changed');
       return { status: 'planned', plan: planned };
     }
-    for (const action of planned.actions) await carryOut(action, { planned, gathered, store, target, key: signing.key, workDir, workspaceRoot, logger });
+    for (const action of planned.actions) await carryOut(action, { planned, gathered, store, target, key: signing.key, workDir, workspaceRoot, logger, registries });
     logger.info(`promoted ${rcTag} to ${planned.stableTag}`);
     return { status: 'promoted', plan: planned };
   } finally {
@@ -144,6 +152,7 @@ interface CarryContext {
   workDir: string;
   workspaceRoot: string;
   logger: Logger;
+  registries: ImageRegistries | undefined;
 }
 
 /** Carries out one action; each converges when repeated. */
@@ -173,7 +182,9 @@ async function carryOut(action: PromotionAction, ctx: CarryContext): Promise<voi
       await ctx.target.updateRegistry(action.section, action.name, action.entry, ctx.logger);
       return;
     case 'point-image-tag':
-      throw new UserError(`pointing ${action.repository}:${action.tag} is not built into runway promote yet`, { hint: `run "runway image retag" for ${action.repository} by hand` });
+      // Planned only from facts the registries gave, so they are configured here.
+      await pointImageTag(ctx.registries!, action, ctx.planned.rcTag, ctx.logger);
+      return;
   }
 }
 
