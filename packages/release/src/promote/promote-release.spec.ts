@@ -38,6 +38,7 @@ async function releasedRc() {
     'runtimes/alpha/setup.sh': { content: '#!/bin/sh\nexit 0\n', mode: 0o755 },
     [`runtimes/alpha/setup-${platform}.sh`]: { content: '#!/bin/sh\nexit 0\n', mode: 0o755 },
     ...payloadFiles('web', '0.3.0'),
+    'CHANGELOG.md': '# Changelog\n\n## [1.0.0] - 2026-11-27\n\n### Added\n\n- alpha grows up\n',
   }, { origin: true });
   const key = signingKeyFromKeyObject(generateKeyPairSync('ed25519').privateKey, 'runway-release');
   const env = { RUNWAY_SIGNING_KEY: formatPrivateKey(key) };
@@ -84,13 +85,14 @@ describe('runway promote vX.Y.Z-rc.N on the directory registry', () => {
     // Byte-identical: every stable file is the RC's.
     const download = join(dir, 'releases/download');
     const alphaFiles = (await readdir(join(download, 'alpha@1.0.0'))).sort();
-    expect(alphaFiles).toEqual(['SHA256SUMS', 'SHA256SUMS.sig', 'alpha-1.0.0.cdx.json', 'alpha-1.0.0.tar.gz', 'alpha-1.0.0.tar.gz.sha256', 'provenance.intoto.jsonl', 'release.json']);
+    expect(alphaFiles).toEqual(['NOTES.md', 'SHA256SUMS', 'SHA256SUMS.sig', 'alpha-1.0.0.cdx.json', 'alpha-1.0.0.tar.gz', 'alpha-1.0.0.tar.gz.sha256', 'provenance.intoto.jsonl', 'release.json']);
     for (const file of ['alpha-1.0.0.tar.gz', 'alpha-1.0.0.cdx.json', 'provenance.intoto.jsonl']) {
       expect(await sha256(join(download, 'alpha@1.0.0', file))).toBe(await sha256(join(rcFolder, file)));
     }
     const rcNames = (await readdir(rcFolder)).sort();
-    expect((await readdir(join(download, 'v1.0.0'))).filter((n) => n !== 'release.json').sort()).toEqual(rcNames);
+    expect((await readdir(join(download, 'v1.0.0'))).filter((n) => n !== 'release.json' && n !== 'NOTES.md').sort()).toEqual(rcNames);
     for (const file of rcNames) expect(await sha256(join(download, 'v1.0.0', file))).toBe(await sha256(join(rcFolder, file)));
+    expect(await readFile(join(download, 'v1.0.0/NOTES.md'), 'utf8')).toMatch(/^### Added\n\n- alpha grows up\n\nPromoted from the release candidate v1\.0\.0-rc\.1 without rebuilding/);
     expect(await readFile(join(download, 'alpha@1.0.0/SHA256SUMS'), 'utf8')).toMatch(/^[0-9a-f]{64} {2}alpha-1\.0\.0\.cdx\.json\n/);
 
     const registry = JSON.parse(await readFile(join(dir, 'registry.json'), 'utf8'));

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { UserError } from '@runway/errors';
-import { git } from '@runway/git';
+import { releaseNotes } from '@runway/changelog';
+import { git, readFileAt } from '@runway/git';
 import type { Logger } from '@runway/log';
 import { createGitHubApi, type GitHubApi } from '@runway/publisher-github';
 import { parseRcTag, planPromotion, type PromotionAction, type PromotionPlan, type PromotionProblem } from '@runway/release-policy';
@@ -90,7 +91,8 @@ export async function promoteRelease(options: PromoteOptions): Promise<PromoteRe
       logger.info('dry run: nothing changed');
       return { status: 'planned', plan: planned };
     }
-    for (const action of planned.actions) await carryOut(action, { planned, gathered, store, target, key: signing.key, workDir, workspaceRoot, logger, registries });
+    const notes = await releaseNotesOf(workspaceRoot, gathered.facts.rc.commit!, policy.changelog.umbrella.changelog, planned);
+    for (const action of planned.actions) await carryOut(action, { planned, gathered, store, target, key: signing.key, workDir, workspaceRoot, logger, registries, notes });
     logger.info(`promoted ${rcTag} to ${planned.stableTag}`);
     return { status: 'promoted', plan: planned };
   } finally {
@@ -153,6 +155,18 @@ interface CarryContext {
   workspaceRoot: string;
   logger: Logger;
   registries: ImageRegistries | undefined;
+  /** The body of every stable release. */
+  notes: string;
+}
+
+/**
+ * The stable releases' notes: the changelog's `X.Y.Z` section at the RC's commit (what `runway
+ * changelog notes X.Y.Z` prints), and where they came from; without a section, that line alone.
+ */
+async function releaseNotesOf(root: string, commit: string, changelog: string, plan: Extract<PromotionPlan, { kind: 'planned' }>): Promise<string> {
+  const origin = `Promoted from the release candidate ${plan.rcTag} without rebuilding: every file is byte-identical to the validated one.`;
+  const section = releaseNotes((await readFileAt(root, commit, changelog)) ?? '', plan.version);
+  return section === undefined ? `${origin}\n` : `${section.trimEnd()}\n\n${origin}\n`;
 }
 
 /** Carries out one action; each converges when repeated. */
@@ -174,8 +188,7 @@ async function carryOut(action: PromotionAction, ctx: CarryContext): Promise<voi
         return file;
       });
       const assets = action.tag === ctx.planned.stableTag ? files : [...files, ...await projectTrustFiles(action.tag, files, ctx)];
-      const notes = `${action.tag}: promoted from the release candidate ${action.from} without rebuilding; every file is byte-identical to the validated one.\n`;
-      await ctx.store.publish(action.tag, action.commit, assets, { makeLatest: action.makeLatest, notes }, ctx.logger);
+      await ctx.store.publish(action.tag, action.commit, assets, { makeLatest: action.makeLatest, notes: ctx.notes }, ctx.logger);
       return;
     }
     case 'add-registry-entry':
