@@ -116,7 +116,7 @@ describe('runway promote vX.Y.Z-rc.N on the directory registry', () => {
     expect(await treeHash(root)).toBe(after);
   }, 400_000);
 
-  it('refuses, listing every problem and changing nothing: not released, not verified, an asset changed, v1.0.0 elsewhere, a signature it cannot make', async () => {
+  it('refuses, listing every problem and changing nothing: not released, not verified, an asset changed, v1.0.0 elsewhere, a signature it cannot make; then the CLI promotes with a signed v1.0.0', async () => {
     const { root, rcFolder, head, env, key, validate, promote } = await releasedRc();
     const refused = async (message: RegExp, overrides: Partial<PromoteOptions> = {}) => {
       const before = await treeHash(root);
@@ -158,8 +158,18 @@ describe('runway promote vX.Y.Z-rc.N on the directory registry', () => {
     expect(cli.exitCode, cli.stderr).toBe(1);
     expect(cli.stderr).toMatch(/v1\.0\.0 must be a signed tag, but git has no signing key configured \(fix: git config gpg\.format ssh/);
     expect(cli.stderr).not.toMatch(/\n\s+at /);
-    await rm(join(rcFolder, VERIFICATION_FILE));
     expect(await git(root, ['tag', '--list', 'v1.0.0', 'alpha@*'])).toBe('');
+
+    // With an SSH signing key configured in the clone, the same command promotes with a signed v1.0.0.
+    const signingKey = join(home, 'tag-key');
+    await writeFile(signingKey, formatPrivateKey(signingKeyFromKeyObject(generateKeyPairSync('ed25519').privateKey, 'maintainer')), { mode: 0o600 });
+    for (const [k, v] of [['gpg.format', 'ssh'], ['user.signingkey', signingKey], ['user.name', 'Maintainer'], ['user.email', 'maintainer@runway.invalid']]) await git(root, ['config', k, v]);
+    const promoted = await runway(['promote', RC], home, root, { ...env, GIT_CONFIG_GLOBAL: join(home, 'gitconfig'), GIT_CONFIG_NOSYSTEM: '1' });
+    expect(promoted.exitCode, promoted.stderr).toBe(0);
+    expect(promoted.stdout).toContain('promoted v1.0.0-rc.1 to v1.0.0');
+    expect(await git(root, ['cat-file', '-p', 'v1.0.0'])).toContain('-----BEGIN SSH SIGNATURE-----');
+    expect(await git(root, ['rev-parse', 'v1.0.0^{commit}'])).toBe(head);
+    await rm(join(rcFolder, VERIFICATION_FILE));
   }, 400_000);
 });
 
