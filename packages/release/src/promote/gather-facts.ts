@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseRegistry, type Registry, type RegistryEntry, type RegistrySection } from '@runway/registry';
 import { isStable, parseSemver, VERIFICATION_FILE, type PromotionFacts, type PromotionProblem, type RcProject, type VerificationRecord } from '@runway/release-policy';
@@ -48,7 +48,11 @@ export async function gatherPromotionFacts(input: {
     await writeFile(path, bytes);
     files.set(name, { name, path, sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
   }
-  const text = async (name: string) => (files.has(name) ? (await store.download(rcTag, name)).toString('utf8') : undefined);
+  // The RC's documents as downloaded and hashed above: what is checked is what is read.
+  const text = async (name: string) => {
+    const file = files.get(name);
+    return file && (await readFile(file.path)).toString('utf8');
+  };
 
   let checksums: PromotionFacts['rc']['checksums'];
   const sums = await text(TRUST_FILES.sums);

@@ -308,7 +308,9 @@ async function rcRegistryAssets(ctx: UmbrellaContext): Promise<LocalAsset[]> {
 
 /**
  * Runs the umbrella release (`umbrellaSteps`, through the one runner). Not an umbrella trigger →
- * nothing to do, so `nx run-many -t release` does not release everything twice. A dry run stops
+ * nothing to do, so `nx run-many -t release` does not release everything twice. A release
+ * candidate `vX.Y.Z-rc.N` publishes its packages only as assets of the RC (with an RC registry
+ * file), and an RC already released from the same commit is never rebuilt (nothing to do). A dry run stops
  * after planning every package: the working tree, the registry and every ref stay untouched.
  */
 export async function releaseUmbrella(options: UmbrellaOptions): Promise<UmbrellaResult> {
