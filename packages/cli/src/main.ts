@@ -14,6 +14,7 @@ const commandGroups: Record<string, { summary: string; load: () => Promise<Comma
   image: { summary: 'manage published runenv images (retag for rollback)', load: () => import('./commands/image') },
   keys: { summary: 'generate the Ed25519 key pair that signs releases', load: () => import('./commands/keys') },
   registry: { summary: 're-sign the published registry index (scheduled, before it expires)', load: () => import('./commands/registry') },
+  promote: { summary: 'promote a validated release candidate vX.Y.Z-rc.N to X.Y.Z without rebuilding', load: () => import('./commands/promote') },
   deprecate: { summary: 'deprecate a released version (registry entry, release notes banner), deleting nothing', load: () => import('./commands/deprecate') },
   changelog: { summary: 'release the changelog, check the changelog gate, print release notes', load: () => import('./commands/changelog') },
 };

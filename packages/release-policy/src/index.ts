@@ -11,5 +11,5 @@ export { classifyVersionStep, previousStable, type VersionStep, type CoreStep } 
 export { decideLatest, movingTagTargets, type LatestDecision, type LatestDecisionInput } from './latest-decision';
 export { isSignatureRequired, normalizeTagSigningPolicy, DEFAULT_TAG_SIGNING_POLICY, type TagSigningPolicy, type TagSigningPolicyInput, type SignatureRequirement } from './tag-signing-policy';
 export { planDeprecation, deprecationBanner, withDeprecationBanner, type DeprecationRequest, type DeprecationState, type DeprecationPlan, type DeprecatedEntry, type ImageState, type ImageTagMove } from './deprecation-plan';
-export { planPromotion, VERIFICATION_FILE, type PromotionFacts, type PromotionPlan, type PromotionAction, type PromotionProblem, type ReleaseFile, type RcProject, type VerificationRecord } from './promotion-plan';
+export { planPromotion, parseRcTag, VERIFICATION_FILE, type PromotionFacts, type PromotionPlan, type PromotionAction, type PromotionProblem, type ReleaseFile, type RcProject, type VerificationRecord } from './promotion-plan';
 export { parseVerificationRecord, serializeVerificationRecord, MAX_VERIFICATION_RECORD_BYTES } from './verification-record';

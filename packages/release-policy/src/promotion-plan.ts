@@ -238,8 +238,11 @@ export function planPromotion(facts: PromotionFacts, options: { signing?: TagSig
   return problems.length > 0 ? { kind: 'refused', rcTag, stableTag, problems } : { kind: 'planned', rcTag, stableTag, version, actions };
 }
 
-/** `vX.Y.Z-pre` or `<name>@X.Y.Z-pre` → the project (umbrella: undefined) and the stable `X.Y.Z`. */
-function parseRcTag(tag: string): { project?: string; version: string } {
+/**
+ * Pure: `vX.Y.Z-pre` or `<name>@X.Y.Z-pre` → the project (umbrella: undefined) and the stable `X.Y.Z`.
+ * @throws UserError (exit code 2) for a tag that is no prerelease tag.
+ */
+export function parseRcTag(tag: string): { project?: string; version: string } {
   const at = tag.lastIndexOf('@');
   const project = at > 0 ? tag.slice(0, at) : undefined;
   if (project === undefined && !tag.startsWith('v')) {

@@ -8,7 +8,9 @@ describe('umbrellaTrigger', () => {
   it.each([
     ['refs/tags/v1.4.0', { kind: 'bulk', tag: 'v1.4.0', version: '1.4.0' }],
     ['refs/tags/v0.1-test', { kind: 'snapshot', tag: 'v0.1-test', rolling: false }],
-    ['refs/tags/v1.4.0-rc.1', { kind: 'snapshot', tag: 'v1.4.0-rc.1', rolling: false }],
+    ['refs/tags/v1.4.0-rc.1', { kind: 'rc', tag: 'v1.4.0-rc.1', version: '1.4.0' }],
+    ['refs/tags/v1.4.0-rc.12', { kind: 'rc', tag: 'v1.4.0-rc.12', version: '1.4.0' }],
+    ['refs/tags/v1.4.0-beta.1', { kind: 'snapshot', tag: 'v1.4.0-beta.1', rolling: false }],
     ['refs/tags/v01.2.3', { kind: 'snapshot', tag: 'v01.2.3', rolling: false }],
     ['refs/heads/releases/beta/snapshot-api', { kind: 'snapshot', tag: 'releases-beta-snapshot-api', rolling: true }],
   ])('%s is an umbrella trigger', (ref, expected) => expect(umbrellaTrigger(ref)).toEqual(expected));

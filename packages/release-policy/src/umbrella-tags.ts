@@ -10,7 +10,13 @@ export type UmbrellaTrigger =
   /** `vX.Y.Z` (stable): every manifest is set to X.Y.Z, released, and listed under the tag. */
   | { kind: 'bulk'; tag: string; version: string }
   /**
-   * Any other `v…` tag (`v0.1-test`, `v0.10-daily`, `v1.2.0-rc.1`) or a `releases/<a>/<b>`
+   * `vX.Y.Z-rc.N`: a release candidate of X.Y.Z (packages/release-policy/VERSIONS.md). Every project
+   * is built as for `bulk` (manifests at X.Y.Z) but published only as assets of the one prerelease
+   * `vX.Y.Z-rc.N`, with an RC-scoped registry file: no `<name>@X.Y.Z` tag, no main registry entry.
+   */
+  | { kind: 'rc'; tag: string; version: string }
+  /**
+   * Any other `v…` tag (`v0.1-test`, `v0.10-daily`, `v1.2.0-beta.1`) or a `releases/<a>/<b>`
    * branch: every project is released at its manifest version and listed under the tag.
    * `rolling` umbrellas (branch snapshots) are replaced on every run, like overridable tags.
    */
@@ -54,6 +60,10 @@ function classifyTag(tag: string): UmbrellaTrigger {
   const version = parseSemver(tag.slice(1));
   if (version && version.prerelease.length === 0 && version.build.length === 0) {
     return { kind: 'bulk', tag, version: tag.slice(1) };
+  }
+  // Only `-rc.N` proposes a version for promotion; other prereleases stay snapshots.
+  if (version && version.build.length === 0 && version.prerelease.length === 2 && version.prerelease[0] === 'rc' && /^\d+$/.test(version.prerelease[1])) {
+    return { kind: 'rc', tag, version: `${version.major}.${version.minor}.${version.patch}` };
   }
   return { kind: 'snapshot', tag, rolling: false };
 }

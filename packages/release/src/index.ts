@@ -9,3 +9,4 @@ export type { Renderer } from './runner';
 export { resignRegistry, type ResignOptions, type ResignOutcome } from './targets/resign-registry';
 export { deprecateRelease, type DeprecateOptions, type DeprecateResult } from './deprecate/deprecate-release';
 export { validateRelease, type ValidateReleaseOptions, type ValidateReleaseResult } from './validate/validate-release';
+export { promoteRelease, type PromoteOptions, type PromoteResult } from './promote/promote-release';

@@ -68,8 +68,8 @@ export async function releaseProject(options: ReleaseOptions, internals: Release
   }
 }
 
-/** A fresh release context with its private scratch directory. */
-async function newContext(options: ReleaseOptions): Promise<{ ctx: ReleaseContext; dispose: () => Promise<void> }> {
+/** A fresh release context with its private scratch directory (also the RC umbrella's per-project preflight). */
+export async function newContext(options: ReleaseOptions): Promise<{ ctx: ReleaseContext; dispose: () => Promise<void> }> {
   const now = options.now ?? (() => new Date());
   const target = createTargetAdapter(options, now);
   const workDir = await mkdtemp(join(tmpdir(), 'runway-release-'));

@@ -1,8 +1,8 @@
 import { UserError } from '@runway/errors';
 import { sbomFileName } from '@runway/sbom';
-import { formatPlan, planRelease, registrySectionFor } from '../plan-release';
+import { formatPlan, planRelease, registrySectionFor, type PlanInput } from '../plan-release';
 import type { Step } from '../step';
-import type { ReleaseContext } from '../release-context';
+import type { ReleaseContext, ReleaseFacts } from '../release-context';
 
 /**
  * The preflight against the target, read-only: reads what it holds, decides the plan, refuses
@@ -21,12 +21,7 @@ export const planStep: Step<ReleaseContext> = {
     const section = registrySectionFor(manifest.kind);
     ctx.facts.plan = planRelease({
       manifest, projectRoot: ctx.options.projectRoot, tag, target: ctx.target.kind, assets, state, commit: source.commit,
-      downloadUrl: ctx.target.downloadUrl(tag, assets[0].name),
-      sbomUrl: ctx.target.downloadUrl(tag, sbomFileName(manifest.name, manifest.version)),
-      ...(ctx.facts.environments?.length && { prebuilt: Object.fromEntries(ctx.facts.environments.map((e) => [e.platform, {
-        download_url: ctx.target.downloadUrl(tag, e.tarball.name), checksum: `sha256:${e.tarball.sha256}`, size: e.tarball.size,
-        lock_url: ctx.target.downloadUrl(tag, e.lock.name), sbom_url: ctx.target.downloadUrl(tag, e.sbom.name),
-      }])) }),
+      ...entryUrls(ctx.facts, (file) => ctx.target.downloadUrl(tag, file)),
       actions: ctx.target.describeActions({ tag, source, section, name: manifest.name, version: manifest.version, assets, state }),
       now: ctx.now(),
     });
@@ -41,3 +36,19 @@ export const planStep: Step<ReleaseContext> = {
     }
   },
 };
+
+/**
+ * The URLs of a release's registry entry (package, SBOM, each prebuilt environment's files), given
+ * how a file's URL is formed: the target's release of the tag, or an RC release's own files.
+ */
+export function entryUrls(facts: ReleaseFacts, url: (file: string) => string): Pick<PlanInput, 'downloadUrl' | 'sbomUrl' | 'prebuilt'> {
+  const { manifest, assets, environments } = facts as Required<ReleaseFacts>;
+  return {
+    downloadUrl: url(assets[0].name),
+    sbomUrl: url(sbomFileName(manifest.name, manifest.version)),
+    ...(environments?.length && { prebuilt: Object.fromEntries(environments.map((e) => [e.platform, {
+      download_url: url(e.tarball.name), checksum: `sha256:${e.tarball.sha256}`, size: e.tarball.size,
+      lock_url: url(e.lock.name), sbom_url: url(e.sbom.name),
+    }])) }),
+  };
+}

@@ -23,16 +23,17 @@ export function directoryUmbrella(dir: string, workDir: string): UmbrellaTarget 
       if (text === undefined) return {};
       return { existing: { commit: parseUmbrella(text)?.commit, draft: false } };
     },
-    async publish(publication, doc, { trust }) {
+    async publish(publication, doc, { assets }) {
       const bytes = serializeUmbrella(doc);
       const path = join(workDir, UMBRELLA_FILE);
       await writeFile(path, bytes);
       try {
-        await publishFiles(dir, doc.tag, [{ name: UMBRELLA_FILE, path, sha256: createHash('sha256').update(bytes).digest('hex') }, ...trust], { replace: publication.release !== 'create' });
+        await publishFiles(dir, doc.tag, [{ name: UMBRELLA_FILE, path, sha256: createHash('sha256').update(bytes).digest('hex') }, ...assets], { replace: publication.release !== 'create' });
       } finally {
         await rm(path, { force: true });
       }
       return fileOf(doc.tag);
     },
+    fileUrl: (_tag, file) => file,
   };
 }

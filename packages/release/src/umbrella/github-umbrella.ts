@@ -4,12 +4,16 @@ import { join } from 'node:path';
 import { pushTagAt, remoteTagCommit } from '@runway/git';
 import type { Logger } from '@runway/log';
 import { publishRelease, type GitHubApi } from '@runway/publisher-github';
+import { TRUST_FILES } from '@runway/trust';
 import { parseUmbrella, renderUmbrellaBody, serializeUmbrella, UMBRELLA_FILE } from './umbrella-document';
 import type { UmbrellaTarget } from './umbrella-target';
 import { tagElsewhere } from '../targets/directory-target';
 
 export interface GitHubUmbrellaOptions {
   api: GitHubApi;
+  /** `owner/repo` and the web server: how a release asset's download URL is formed. */
+  repository: string;
+  serverUrl: string;
   /** The clone whose `origin` is the repository: the umbrella tag is pushed from here. */
   workspaceRoot: string;
   workDir: string;
@@ -33,7 +37,7 @@ export function githubUmbrella(options: GitHubUmbrellaOptions): UmbrellaTarget {
       return { tagSha, existing: release ? { draft: false, commit } : undefined };
     },
 
-    async publish(publication, doc, { prerelease, makeLatest, trust }) {
+    async publish(publication, doc, { prerelease, makeLatest, assets }) {
       const { tag, commit } = doc;
       if (publication.tag !== 'keep') {
         const pushed = await pushTagAt(workspaceRoot, remote, tag, commit, { force: publication.tag === 'move' });
@@ -48,7 +52,7 @@ export function githubUmbrella(options: GitHubUmbrellaOptions): UmbrellaTarget {
           tag, commit, name: tag, body: renderUmbrellaBody(doc), prerelease, makeLatest, replace: publication.release !== 'create',
           assets: [
             { name: UMBRELLA_FILE, path, sha256: createHash('sha256').update(bytes).digest('hex'), size: Buffer.byteLength(bytes), contentType: 'application/json' },
-            ...trust.map((file) => ({ ...file, contentType: 'text/plain' })),
+            ...assets.map((file) => ({ ...file, contentType: contentTypeOf(file.name) })),
           ],
         }, logger);
         return outcome.release.htmlUrl;
@@ -56,5 +60,12 @@ export function githubUmbrella(options: GitHubUmbrellaOptions): UmbrellaTarget {
         await rm(path, { force: true });
       }
     },
+    fileUrl: (tag, file) => `${options.serverUrl}/${options.repository}/releases/download/${encodeURIComponent(tag)}/${encodeURIComponent(file)}`,
   };
+}
+
+/** The trust files are text; an RC's other assets are packages, SBOMs and JSON documents. */
+function contentTypeOf(name: string): string {
+  if ((Object.values(TRUST_FILES) as string[]).includes(name)) return 'text/plain';
+  return name.endsWith('.json') ? 'application/json' : 'application/octet-stream';
 }

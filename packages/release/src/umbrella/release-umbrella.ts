@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatError, UserError } from '@runway/errors';
 import type { Logger } from '@runway/log';
 import { createGitHubApi, type GitHubApi } from '@runway/publisher-github';
 import { git } from '@runway/git';
+import { addEntry, emptyRegistry } from '@runway/registry';
 import { decideLatest, decideUmbrellaPublication, isOverridableTag, type UmbrellaPublication, type UmbrellaTrigger } from '@runway/release-policy';
-import type { ReleasedProject } from '@runway/trust';
+import { nextIndexFiles, TRUST_FILES, type ReleasedProject } from '@runway/trust';
 import type { LocalAsset } from '../release-context';
 import { readReleasePolicy, type ReleasePolicy } from '../policy/policy-config';
 import { enforceReleasePolicy } from '../policy/policy-gates';
@@ -22,6 +23,7 @@ import { requireRemote } from '../targets/github-target';
 import type { ReleaseOutcome, ReleaseTarget } from '../types';
 import { directoryUmbrella } from './directory-umbrella';
 import { githubUmbrella } from './github-umbrella';
+import { prepareCandidate, RC_REGISTRY_FILE, type PreparedCandidate } from './rc-candidate';
 import { renderUmbrellaBody, serializeUmbrella, umbrellaDocument, UMBRELLA_FILE, type UmbrellaDocument } from './umbrella-document';
 import type { UmbrellaTarget } from './umbrella-target';
 
@@ -67,6 +69,10 @@ interface UmbrellaFacts {
   policy?: ReleasePolicy;
   /** planning packages: every project's release, preflight done. */
   prepared?: PreparedRelease[];
+  /** planning packages of an RC: every project built and checked, to publish as RC assets only. */
+  candidates?: PreparedCandidate[];
+  /** deciding umbrella of an RC: why nothing is done (it is already released from this commit). */
+  rcDone?: string;
   /** releasing packages. */
   outcomes?: ReleaseOutcome[];
   location?: string;
@@ -77,18 +83,25 @@ interface UmbrellaFacts {
  * signature and the provenance naming every project released under it, built from the release
  * commit. The packages are signed by their own releases. A dry run only logs what would be signed.
  */
-async function signUmbrella(ctx: UmbrellaContext, doc: UmbrellaDocument, bytes: string): Promise<LocalAsset[]> {
+async function signUmbrella(ctx: UmbrellaContext, doc: UmbrellaDocument, bytes: string, rcAssets: readonly LocalAsset[] = []): Promise<LocalAsset[]> {
   const { options, facts, trigger } = ctx;
-  const projects = options.projects.flatMap((project, i) => {
-    const preview = facts.prepared?.[i]?.preview;
-    if (!preview?.entry) return [];
-    const kind: ReleasedProject['kind'] = project.root.split('/')[0] === 'payloads' ? 'payload' : 'runtime';
-    return [{ name: preview.project, kind, version: preview.entry.version, path: project.root }];
-  });
+  const projects: ReleasedProject[] = facts.candidates?.map((c) => ({ name: c.project, kind: c.kind, version: c.entry.version, path: c.projectRoot }))
+    ?? options.projects.flatMap((project, i) => {
+      const preview = facts.prepared?.[i]?.preview;
+      if (!preview?.entry) return [];
+      const kind: ReleasedProject['kind'] = project.root.split('/')[0] === 'payloads' ? 'payload' : 'runtime';
+      return [{ name: preview.project, kind, version: preview.entry.version, path: project.root }];
+    });
+  const inputs = facts.candidates?.flatMap((c) => c.buildInputs) ?? [];
   return signReleaseAssets({
     signing: await loadReleaseSigning(options.env, options.workspaceRoot),
     provenance: {
-      assets: [{ name: UMBRELLA_FILE, sha256: createHash('sha256').update(bytes).digest('hex') }],
+      // An RC's one SHA256SUMS lists every file it publishes except the trust files themselves.
+      assets: [
+        { name: UMBRELLA_FILE, sha256: createHash('sha256').update(bytes).digest('hex') },
+        ...rcAssets.filter((a) => a.name !== TRUST_FILES.indexSignature).map(({ name, sha256 }) => ({ name, sha256 })),
+      ],
+      ...(inputs.length > 0 && { inputs }),
       source: { repository: await sourceRepository(options.workspaceRoot), commit: doc.release_commit, ref: `refs/tags/${trigger.tag}` },
       tag: trigger.tag,
       projects,
@@ -128,10 +141,15 @@ export const umbrellaSteps: readonly Step<UmbrellaContext>[] = [
     mutates: false,
     async run(ctx) {
       const { trigger } = ctx;
-      const replaceable = trigger.kind === 'snapshot' && trigger.rolling ? true : isOverridableTag(trigger.tag, ctx.options.overridableTags);
+      // An RC is never replaced: what was validated must stay what is promoted.
+      const replaceable = trigger.kind === 'rc' ? false : trigger.kind === 'snapshot' && trigger.rolling ? true : isOverridableTag(trigger.tag, ctx.options.overridableTags);
       const state = await ctx.umbrella.inspect(trigger.tag);
       ctx.facts.replaceable = replaceable;
       ctx.facts.publication = decideUmbrellaPublication({ tag: trigger.tag, replaceable, head: ctx.facts.tagged!, ...state });
+      if (trigger.kind === 'rc' && ctx.facts.publication.release === 'update') {
+        ctx.facts.rcDone = `${trigger.tag} is already released from ${ctx.facts.tagged!.slice(0, 12)}: a release candidate is never rebuilt (tag the next rc.N for new bytes)`;
+        ctx.logger.info(ctx.facts.rcDone);
+      }
     },
   },
   {
@@ -139,10 +157,11 @@ export const umbrellaSteps: readonly Step<UmbrellaContext>[] = [
     // plumbing: objects only, no working-tree change), or the tagged commit when they all say so.
     name: 'making release commit',
     mutates: false,
+    skip: (ctx) => ctx.facts.rcDone,
     async run(ctx) {
       const { trigger } = ctx;
       const tagged = ctx.facts.tagged!;
-      if (trigger.kind !== 'bulk') {
+      if (trigger.kind !== 'bulk' && trigger.kind !== 'rc') {
         ctx.facts.releaseCommit = tagged;
         return;
       }
@@ -158,6 +177,7 @@ export const umbrellaSteps: readonly Step<UmbrellaContext>[] = [
     // signature); replaced and rolling umbrellas are never signed nor gated.
     name: 'checking release policy',
     mutates: false,
+    skip: (ctx) => ctx.facts.rcDone,
     async run(ctx) {
       const { trigger, facts, options } = ctx;
       const policy = options.policy ?? await readReleasePolicy(options.workspaceRoot);
@@ -177,41 +197,52 @@ export const umbrellaSteps: readonly Step<UmbrellaContext>[] = [
     // Every project's preflight (build, unpack, plan): all refusals reported at once, nothing changed.
     name: 'planning packages',
     mutates: false,
+    skip: (ctx) => ctx.facts.rcDone,
     async run(ctx) {
       const prepared: PreparedRelease[] = [];
-      ctx.facts.prepared = prepared;
+      const { trigger, facts } = ctx;
+      if (trigger.kind === 'rc') facts.candidates = [];
+      else facts.prepared = prepared;
       const refusals: string[] = [];
       for (const project of ctx.options.projects) {
+        const releaseOptions = {
+          workspaceRoot: ctx.options.workspaceRoot, projectRoot: project.root, target: ctx.options.target, dryRun: ctx.options.dryRun,
+          env: ctx.options.env, logger: ctx.logger, github: ctx.options.github, renderer: 'silent' as const,
+          // The umbrella ref is not any project's tag; the release commit's manifests rule.
+          ref: undefined,
+          source: { commit: facts.releaseCommit!, pushed: facts.tagged! },
+          policy: facts.policy,
+        };
         try {
-          prepared.push(await prepareRelease({
-            workspaceRoot: ctx.options.workspaceRoot, projectRoot: project.root, target: ctx.options.target, dryRun: ctx.options.dryRun,
-            env: ctx.options.env, logger: ctx.logger, github: ctx.options.github, renderer: 'silent',
-            // The umbrella ref is not any project's tag; the release commit's manifests rule.
-            ref: undefined,
-            source: { commit: ctx.facts.releaseCommit!, pushed: ctx.facts.tagged! },
-            policy: ctx.facts.policy,
-          }));
+          if (facts.candidates) facts.candidates.push(await prepareCandidate(releaseOptions, (file) => ctx.umbrella.fileUrl(trigger.tag, file)));
+          else prepared.push(await prepareRelease(releaseOptions));
         } catch (err) {
           if (!(err instanceof UserError)) throw err;
           refusals.push(`  ${project.root}: ${formatError(err).replace(/^error: /, '').replace(/\n/g, '\n    ')}`);
         }
       }
-      const { trigger, facts } = ctx;
       if (refusals.length > 0) {
         throw new UserError(`umbrella ${trigger.tag} refused before changing anything: ${refusals.length} project(s) cannot be released\n${refusals.join('\n')}`, {
           hint: 'a published <name>@<version> is immutable: bump the umbrella version (a new v tag) or fix the projects above',
         });
       }
-      const doc = umbrellaDocument(trigger.tag, facts.tagged!, facts.releaseCommit!, prepared.map((p) => p.preview));
-      ctx.logger.info(`umbrella ${trigger.tag} (${facts.replaceable ? 'replaceable' : 'immutable'}): tag ${facts.publication!.tag}, release ${facts.publication!.release}`
-        + `${trigger.kind === 'bulk' ? `, every manifest set to ${trigger.version}` : ''}\n${renderUmbrellaBody(doc)}`);
-      if (ctx.options.dryRun) await signUmbrella(ctx, doc, serializeUmbrella(doc));
+      const doc = umbrellaDocument(trigger.tag, facts.tagged!, facts.releaseCommit!, packagesOf(facts));
+      ctx.logger.info(`umbrella ${trigger.tag} (${trigger.kind === 'rc' ? 'release candidate' : facts.replaceable ? 'replaceable' : 'immutable'}): tag ${facts.publication!.tag}, release ${facts.publication!.release}`
+        + `${trigger.kind === 'bulk' || trigger.kind === 'rc' ? `, every manifest set to ${trigger.version}` : ''}\n${renderUmbrellaBody(doc)}`);
+      if (trigger.kind === 'rc') {
+        ctx.logger.info(`${trigger.tag} publishes every file above as its own assets with an RC registry file; no <name>@${trigger.version} tag, no entry in the main registry`);
+      }
+      if (ctx.options.dryRun) {
+        const rcAssets = facts.candidates ? await rcRegistryAssets(ctx) : [];
+        await signUmbrella(ctx, doc, serializeUmbrella(doc), rcAssets);
+      }
     },
   },
   {
     // One project after the other (they share registry.json): tag, publish, verify, registry entry.
     name: 'releasing packages',
     mutates: true,
+    skip: (ctx) => ctx.facts.rcDone ?? (ctx.facts.candidates ? 'a release candidate publishes its packages as its own assets only' : undefined),
     async run(ctx) {
       const outcomes: ReleaseOutcome[] = [];
       for (const prepared of ctx.facts.prepared!) outcomes.push(await prepared.publish());
@@ -222,22 +253,64 @@ export const umbrellaSteps: readonly Step<UmbrellaContext>[] = [
     // The umbrella release listing every package (GitHub: tag + release with umbrella.json; directory: umbrella.json).
     name: 'publishing umbrella',
     mutates: true,
+    skip: (ctx) => ctx.facts.rcDone,
     async run(ctx) {
       const { trigger, facts } = ctx;
-      const doc = umbrellaDocument(trigger.tag, facts.tagged!, facts.releaseCommit!, facts.outcomes!);
-      const trust = await signUmbrella(ctx, doc, serializeUmbrella(doc));
+      const doc = umbrellaDocument(trigger.tag, facts.tagged!, facts.releaseCommit!, facts.outcomes ?? packagesOf(facts));
+      const rcAssets = facts.candidates ? await rcRegistryAssets(ctx) : [];
+      const trust = [...rcAssets, ...await signUmbrella(ctx, doc, serializeUmbrella(doc), rcAssets)];
       // "Latest" from the one latest decision over the stable umbrella tags: a hotfix vX.Y.Z of an older line never takes it.
       const published = trigger.kind === 'bulk' ? (await git(ctx.options.workspaceRoot, ['tag', '--list', 'v*'])).split('\n').filter(Boolean) : [];
       const makeLatest = trigger.kind === 'bulk' && decideLatest({ version: trigger.version, published }).latest;
-      facts.location = await ctx.umbrella.publish(facts.publication!, doc, { prerelease: trigger.kind !== 'bulk', makeLatest, trust });
+      facts.location = await ctx.umbrella.publish(facts.publication!, doc, { prerelease: trigger.kind !== 'bulk', makeLatest, assets: trust });
       ctx.logger.info(`umbrella ${trigger.tag} published: ${facts.location}`);
     },
   },
 ];
 
+/** The packages planned so far, as outcomes: the previews of prepared releases, or the RC's candidates (status `planned`). */
+function packagesOf(facts: UmbrellaFacts): ReleaseOutcome[] {
+  if (!facts.candidates) return facts.prepared!.map((p) => p.preview);
+  return facts.candidates.map((c) => ({
+    project: c.project, tag: c.tag, status: 'planned', commit: facts.releaseCommit, entry: c.entry,
+    assets: c.assets.map(({ name, sha256, size }) => ({ name, sha256, size })),
+  }));
+}
+
+/**
+ * An RC's own assets besides `umbrella.json` and its trust files: every project's files and the
+ * RC-scoped `registry.json` listing each project's X.Y.Z entry (URLs into the RC release), signed
+ * with the release key like the main index (`registry.json.sig`) so `runway release validate` can
+ * install from it with the pinned key.
+ */
+async function rcRegistryAssets(ctx: UmbrellaContext): Promise<LocalAsset[]> {
+  const candidates = ctx.facts.candidates!;
+  const signing = await loadReleaseSigning(ctx.options.env, ctx.options.workspaceRoot);
+  const now = new Date();
+  let registry = emptyRegistry(now);
+  for (const c of candidates) registry = addEntry(registry, c.project, c.entry, now, c.section).registry;
+  const index = nextIndexFiles({ next: registry, previous: undefined, key: signing.key, now });
+  const written: LocalAsset[] = [];
+  for (const [name, text] of [[RC_REGISTRY_FILE, index.registry], [TRUST_FILES.indexSignature, index.signature]] as const) {
+    if (text === undefined) continue;
+    const path = join(ctx.workDir, name);
+    await writeFile(path, text);
+    written.push({ name, path, sha256: createHash('sha256').update(text).digest('hex'), size: Buffer.byteLength(text) });
+  }
+  const files = candidates.flatMap((c) => c.assets);
+  const names = new Set<string>();
+  for (const file of [...files, ...written]) {
+    if (names.has(file.name)) throw new UserError(`two files of ${ctx.trigger.tag} are named ${file.name}`, { hint: 'every project of an RC must have its own file names (they share one release)' });
+    names.add(file.name);
+  }
+  return [...files, ...written];
+}
+
 /**
  * Runs the umbrella release (`umbrellaSteps`, through the one runner). Not an umbrella trigger →
- * nothing to do, so `nx run-many -t release` does not release everything twice. A dry run stops
+ * nothing to do, so `nx run-many -t release` does not release everything twice. A release
+ * candidate `vX.Y.Z-rc.N` publishes its packages only as assets of the RC (with an RC registry
+ * file), and an RC already released from the same commit is never rebuilt (nothing to do). A dry run stops
  * after planning every package: the working tree, the registry and every ref stay untouched.
  */
 export async function releaseUmbrella(options: UmbrellaOptions): Promise<UmbrellaResult> {
@@ -253,15 +326,16 @@ export async function releaseUmbrella(options: UmbrellaOptions): Promise<Umbrell
       await requireRemote(workspaceRoot, 'origin', target.repository, target.serverUrl);
       // One client for the umbrella and every package release: one retry and pacing budget.
       github = options.github ?? createGitHubApi({ token: target.token, repository: target.repository, apiUrl: target.apiUrl, logger });
-      umbrella = githubUmbrella({ api: github, workspaceRoot, workDir, logger });
+      umbrella = githubUmbrella({ api: github, workspaceRoot, workDir, logger, repository: target.repository, serverUrl: target.serverUrl });
     }
     const ctx: UmbrellaContext = { options: { ...options, github }, trigger, umbrella, workDir, facts, logger };
     await runSteps(umbrellaSteps, ctx, { dryRun: options.dryRun, renderer: options.renderer ?? 'simple' });
+    if (facts.rcDone) return { status: 'nothing-to-do', reason: facts.rcDone };
     const base = { tag: trigger.tag, commit: facts.tagged!, releaseCommit: facts.releaseCommit! };
-    if (options.dryRun) return { status: 'planned', ...base, outcomes: facts.prepared!.map((p) => p.preview) };
-    return { status: 'released', ...base, outcomes: facts.outcomes!, location: facts.location };
+    if (options.dryRun) return { status: 'planned', ...base, outcomes: packagesOf(facts) };
+    return { status: 'released', ...base, outcomes: facts.outcomes ?? packagesOf(facts).map((o) => ({ ...o, status: 'released' as const })), location: facts.location };
   } finally {
-    await Promise.all((facts.prepared ?? []).map((p) => p.dispose()));
+    await Promise.all([...facts.prepared ?? [], ...facts.candidates ?? []].map((p) => p.dispose()));
     await rm(workDir, { recursive: true, force: true });
   }
 }

@@ -15,9 +15,15 @@ export interface UmbrellaTarget {
   /** Read-only: the current state for `tag`; refuses (UserError) a target that cannot be used. */
   inspect(tag: string): Promise<UmbrellaState>;
   /**
-   * Applies a decided publication with `umbrella.json` and the trust files (`SHA256SUMS`, and when
-   * signed its signature and the provenance); safe to run again with the same arguments. Returns where it went.
+   * Applies a decided publication with `umbrella.json` and `assets`: the trust files (`SHA256SUMS`,
+   * and when signed its signature and the provenance) and, for a release candidate, every file it
+   * publishes; safe to run again with the same arguments. Returns where it went.
    * `makeLatest`: GitHub's "Latest" badge, from the latest decision.
    */
-  publish(publication: UmbrellaPublication, doc: UmbrellaDocument, options: { prerelease: boolean; makeLatest: boolean; trust: readonly LocalAsset[] }): Promise<string>;
+  publish(publication: UmbrellaPublication, doc: UmbrellaDocument, options: { prerelease: boolean; makeLatest: boolean; assets: readonly LocalAsset[] }): Promise<string>;
+  /**
+   * How an RC's registry file names `file` of the release `tag`: relative to that file in a
+   * directory registry (they share a folder), the absolute download URL on GitHub.
+   */
+  fileUrl(tag: string, file: string): string;
 }
