@@ -7,6 +7,8 @@ export default defineConfig({
     // two cores of the CI machine from thrashing.
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    // One build of each Debian environment per run, shared by every spec that needs it.
+    globalSetup: ['tools/ci/src/vitest-global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
   },

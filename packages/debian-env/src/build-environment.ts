@@ -8,6 +8,7 @@ import { DEBIAN_LOCK_FILE, type Manifest } from '@runway/manifest';
 import { packTarball, parseSourceDateEpoch, writeChecksumFile, type PackedFile } from '@runway/pack';
 import { findBwrap, runInRuntime } from '@runway/sandbox';
 import { environmentFileName, environmentLockFileName } from './artifact-names';
+import { EnvironmentCache, environmentCacheKey } from './build-cache';
 import { assertLockFits } from './check-lock';
 import { createRootfs, unpackKeptRootfs } from './create-rootfs';
 import { debCacheDir } from './deb-cache-dir';
@@ -55,6 +56,14 @@ export interface BuildEnvironmentOptions {
    * test runs and CI jobs that build one environment several times. Off by default.
    */
   rootfsCacheDir?: string;
+  /**
+   * Keep each finished environment here, keyed by everything that decides its bytes (builder
+   * code, definition, lock, sources, `SOURCE_DATE_EPOCH`: see `environmentCacheKey`), and reuse it
+   * instead of building: the kept tarball is copied out and its sha256 and size checked first. A
+   * build of a key holds a lock, so a concurrent build of the same key waits and reuses. Meant for
+   * a test suite (`RUNWAY_DEBIAN_BUILD_CACHE`, set by the vitest global setup) or a CI job. Off by default.
+   */
+  buildCacheDir?: string;
   /** Apt sources to download from instead of the lock's (e.g. a local mirror); the lock's sha256 still apply. */
   sources?: AptSource[];
   /** Also return every packed file with its sha256 (for an SBOM's file list). */
@@ -96,6 +105,8 @@ export interface BuiltEnvironment {
   /** The smoke command's output, when the manifest has one. */
   smoke?: { command: string[]; stdout: string; stderr: string };
   rootfsFromCache: boolean;
+  /** Copied from `buildCacheDir` (sha256 checked) instead of built. */
+  fromBuildCache: boolean;
   debs: { cached: number; downloaded: number };
   timings: BuildTimings;
 }
@@ -150,6 +161,55 @@ export async function buildEnvironment(options: BuildEnvironmentOptions): Promis
   // The checksum file goes first: without it, no reader takes a leftover tarball for a finished build.
   for (const file of outputs) await rm(file, { force: true });
 
+  const platformLock: DebianLock = { ...lock, platforms: { [platform]: locked } };
+  const fresh = () => buildFresh({ options, definition, lock, platformLock, sourceDateEpoch, outFile, lockFile, outputs, fileName, started });
+  if (!options.buildCacheDir) return fresh();
+  const cache = new EnvironmentCache(resolve(options.buildCacheDir), log);
+  const key = await environmentCacheKey({ definition, lock, platform, sourceDateEpoch, sources: options.sources, hashFiles: options.hashFiles });
+  return cache.exclusive(key, async () => {
+    const kept = await cache.restore(key, outFile).then(async (entry) => {
+      if (entry) {
+        await writeFile(lockFile, serializeLock(platformLock));
+        await writeChecksumFile(`${outFile}.sha256`, entry.sha256, fileName);
+      }
+      return entry;
+    }).catch(async (err) => {
+      for (const file of outputs) await rm(file, { force: true });
+      throw err;
+    });
+    if (kept) {
+      const total = Date.now() - started;
+      log?.info(`${definition.name} ${platform}: reused ${fileName} sha256:${kept.sha256} (${kept.size} bytes, checked) from ${cache.dir}`);
+      return {
+        platform, path: outFile, fileName, sha256: kept.sha256, size: kept.size, sha256File: `${outFile}.sha256`, lockFile, lock: platformLock,
+        ...(kept.files && { files: kept.files }), ...(kept.smoke && { smoke: kept.smoke }), rootfsFromCache: false, fromBuildCache: true,
+        debs: { cached: locked.packages.length, downloaded: 0 }, timings: { cache: 0, rootfs: 0, verify: 0, stage: 0, smoke: 0, pack: total, total },
+      };
+    }
+    const built = await fresh();
+    await cache.store(key, built.path, { fileName, sha256: built.sha256, size: built.size, smoke: built.smoke, files: built.files });
+    return built;
+  });
+}
+
+interface FreshBuild {
+  options: BuildEnvironmentOptions;
+  definition: EnvironmentDefinition;
+  lock: DebianLock;
+  platformLock: DebianLock;
+  sourceDateEpoch: number;
+  outFile: string;
+  lockFile: string;
+  outputs: string[];
+  fileName: string;
+  started: number;
+}
+
+/** Steps 2–7 of {@link buildEnvironment}, always building. */
+async function buildFresh({ options, definition, lock, platformLock, sourceDateEpoch, outFile, lockFile, outputs, fileName, started }: FreshBuild): Promise<BuiltEnvironment> {
+  const log = options.logger;
+  const { platform } = options;
+  const locked = platformLock.platforms[platform];
   const cacheDir = options.cacheDir ?? debCacheDir(process.env, homedir());
   const work = await mkdtemp(join(options.workDir ?? tmpdir(), 'runway-debian-env-'));
   // apt downloads as the unprivileged _apt user when it can reach the folder; 0700 would make it fall back to root.
@@ -167,7 +227,6 @@ export async function buildEnvironment(options: BuildEnvironmentOptions): Promis
   };
 
   try {
-    const platformLock: DebianLock = { ...lock, platforms: { [platform]: locked } };
     const runtimeDir = join(work, 'stage', definition.name);
     const isolated = join(runtimeDir, 'isolated');
     await mkdir(isolated, { recursive: true });
@@ -216,7 +275,7 @@ export async function buildEnvironment(options: BuildEnvironmentOptions): Promis
     log?.info(`${definition.name} ${platform}: built ${fileName} sha256:${packed.sha256} (${packed.size} bytes) in ${(timings.total / 1000).toFixed(1)} s`);
     return {
       platform, path: outFile, fileName, sha256: packed.sha256, size: packed.size, sha256File: `${outFile}.sha256`, lockFile, lock: platformLock,
-      ...(packed.files && { files: packed.files }), ...(smoke && { smoke }), rootfsFromCache, debs, timings,
+      ...(packed.files && { files: packed.files }), ...(smoke && { smoke }), rootfsFromCache, fromBuildCache: false, debs, timings,
     };
   } catch (err) {
     for (const file of outputs) await rm(file, { force: true });

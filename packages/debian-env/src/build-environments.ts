@@ -10,7 +10,7 @@ import { describePlatformSupport, whichTool } from './host-tools';
 import { lockComponents } from './sbom-components';
 import type { DebianLock } from './types';
 
-export interface BuildEnvironmentsOptions extends Pick<BuildEnvironmentOptions, 'cacheDir' | 'workDir' | 'rootfsCacheDir' | 'smokeTimeoutMs' | 'logger'> {
+export interface BuildEnvironmentsOptions extends Pick<BuildEnvironmentOptions, 'cacheDir' | 'workDir' | 'rootfsCacheDir' | 'buildCacheDir' | 'smokeTimeoutMs' | 'logger'> {
   /** The runtime folder (messages, and where manifest and lock are read from when not given). */
   projectDir: string;
   /** The validated manifest. A runtime without a `debian:` section has nothing to build. */

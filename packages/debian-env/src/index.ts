@@ -7,6 +7,7 @@ export { parseLock, serializeLock, sortPackages, LOCK_KIND, LOCK_VERSION } from 
 export { lockProblems, assertLockFits, compareInstalled, parseDpkgQuery, debFileName, type InstalledPackage, type InstallDifference } from './check-lock';
 export { runtimeYmlFor, serializeRuntimeYml, DEFAULT_ENVIRONMENT, READ_ONLY_FOLDERS, type RuntimeYml } from './runtime-yml';
 export { chrootRelativeTarget } from './chroot-link';
+export { LEAN_HOOK } from './mmdebstrap-args';
 export { debianPurl, lockPurls, lockComponents } from './sbom-components';
 export { debCacheDir } from './deb-cache-dir';
 export { environmentFileName, environmentLockFileName } from './artifact-names';
@@ -15,4 +16,5 @@ export { availablePlatforms, builderFingerprint, describePlatformSupport } from 
 export { readLock, writeLock, lockPathOf, readRuntimeManifest } from './lock-file';
 export { refreshLock, resolvePlatform, type RefreshLockOptions, type RefreshedLock, type LockChange } from './refresh-lock';
 export { buildEnvironment, rootfsKey, ROOTFS_RECIPE, type BuildEnvironmentOptions, type BuiltEnvironment, type BuildTimings } from './build-environment';
+export { builderCodeHash, environmentCacheKey, EnvironmentCache, type CachedEnvironment, type EnvironmentKeyInput } from './build-cache';
 export { buildEnvironments, type BuildEnvironmentsOptions, type BuiltEnvironments, type BuiltEnvironmentWithSbom } from './build-environments';

@@ -28,6 +28,7 @@ const BUILD_TIMEOUT_MS = 40 * 60 * 1000;
 const TAG = 'tiny-env@1.0.0';
 const ENV_FILE = 'tiny-env-1.0.0-debian-amd64.tar.gz';
 const now = () => new Date('2026-11-27T12:00:00Z');
+const IDENTITY = { GIT_AUTHOR_NAME: 'Runway Test', GIT_AUTHOR_EMAIL: 'test@runway.invalid', GIT_COMMITTER_NAME: 'Runway Test', GIT_COMMITTER_EMAIL: 'test@runway.invalid' };
 
 describe.skipIf(SKIP)('releasing a runtime with a prebuilt environment into a directory (real mmdebstrap, real Debian packages)', () => {
   let root = '';
@@ -108,6 +109,27 @@ describe.skipIf(SKIP)('releasing a runtime with a prebuilt environment into a di
     expect(log.indexOf(`unpacked ${ENV_FILE} with the client's extractor`)).toBeLessThan(log.indexOf('tagged '));
     expect(log.indexOf(`verified file://${file}`)).toBeGreaterThan(log.indexOf('tagged '));
     expect(log.indexOf(`verified file://${file}`)).toBeLessThan(log.indexOf(`added ${TAG} to`));
+  }, BUILD_TIMEOUT_MS);
+
+  it('without SOURCE_DATE_EPOCH (the release default: 1980-01-01, never the commit date) two clones build one environment sha256, another than with SOURCE_DATE_EPOCH set', async () => {
+    const withEpoch = (await releaseProject(options({ dryRun: true }))).assets.find((a) => a.name === ENV_FILE)!.sha256;
+    const sha = async (committerDate: string) => {
+      // A fresh clone (other folder, file times) whose HEAD is the same tree committed at another date.
+      const clone = await mkdtemp(join(tmpdir(), 'runway-release-env-clone-'));
+      try {
+        await git(root, ['clone', '-q', root, clone]);
+        execaSync('git', ['commit', '-q', '--amend', '--no-edit', '--allow-empty'], { cwd: clone, env: { ...process.env, ...IDENTITY, GIT_COMMITTER_DATE: committerDate } });
+        // No kept root filesystem, no build cache: mmdebstrap runs in each clone.
+        const outcome = await releaseProject(options({ workspaceRoot: clone, dryRun: true, env: {}, target: { kind: 'directory', dir: join(clone, 'dist', 'registry') } }));
+        expect(outcome.status).toBe('planned');
+        return outcome.assets.find((a) => a.name === ENV_FILE)!.sha256;
+      } finally {
+        await rm(clone, { recursive: true, force: true });
+      }
+    };
+    const first = await sha('2001-01-01T00:00:00Z');
+    expect(await sha('2026-06-01T12:00:00Z')).toBe(first);
+    expect(first).not.toBe(withEpoch);
   }, BUILD_TIMEOUT_MS);
 
   it('a second release rebuilds the same bytes and changes nothing; the preflight names the committed lock as a build input', async () => {

@@ -3,12 +3,13 @@
 import { installRuntime } from '@runway/runtime-client';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_ENTRIES } from '@runway/safe-archive';
 
-const [url, checksum, size, dir] = process.argv.slice(2);
+// The runtime's name (its package's top folder) is optional: `bench` for the synthetic package.
+const [url, checksum, size, dir, name = 'bench'] = process.argv.slice(2);
 // RSS with node, the TypeScript loader and the modules loaded: what the install's growth is measured from.
 const rssAfterLoad = process.memoryUsage().rss;
 const start = process.hrtime.bigint();
 installRuntime({
-  name: 'bench', version: '1.0.0', url, checksum, size: Number(size), dir,
+  name, version: '1.0.0', url, checksum, size: Number(size), dir,
   maxBytes: DEFAULT_MAX_BYTES, maxEntries: DEFAULT_MAX_ENTRIES, idleTimeoutMs: 60_000,
   logger: { info: () => undefined, warn: (m) => console.error(m), error: (m) => console.error(m) }, now: () => new Date(),
 }).then((r) => {

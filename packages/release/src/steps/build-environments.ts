@@ -37,6 +37,8 @@ export const buildEnvironmentsStep: Step<ReleaseContext> = {
       sourceDateEpoch: env.SOURCE_DATE_EPOCH, logger: ctx.logger,
       // Kept verified root filesystems (off unless set): CI jobs and test runs that build one lock several times.
       rootfsCacheDir: env.RUNWAY_DEBIAN_ROOTFS_CACHE || undefined,
+      // Kept finished environments (off unless set): one build per lock in a test suite; the sha256 is checked on reuse.
+      buildCacheDir: env.RUNWAY_DEBIAN_BUILD_CACHE || undefined,
     });
     for (const { platform, reason } of skipped) ctx.logger.warn(`${manifest.name}@${manifest.version} is released without its ${platform} environment: ${reason}`);
     const environments = built.map((b): BuiltEnvironmentAssets => ({

@@ -5,14 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describeMix, RUNTIME_200MB, writeRuntimeTree } from '../fixtures/runtime-tree';
-import { measure, runTimed } from '../measure';
-import { result, type BenchSuite } from '../suite';
+import { measure, runTimed, type Measurement } from '../measure';
+import { result, type BenchContext, type BenchSuite } from '../suite';
 
 const RUNS = 3;
 const MB = 1e6;
 
-/** Serves one file over loopback HTTP for both contenders. */
-async function serveFile(path: string): Promise<{ url: string; close(): Promise<void> }> {
+/** Serves one file over loopback HTTP for both contenders (any path; also used by the environments suite). */
+export async function serveFile(path: string): Promise<{ url: string; close(): Promise<void> }> {
   const server = createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'application/gzip' });
     createReadStream(path, { highWaterMark: 1024 * 1024 }).pipe(res);
@@ -22,6 +22,45 @@ async function serveFile(path: string): Promise<{ url: string; close(): Promise<
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/bench-1.0.0.tar.gz`,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/** The measurements of {@link compareInstalls}. */
+export interface InstallComparison {
+  baseline: Measurement;
+  ours: Measurement;
+  /** Largest growth of the installing process's RSS over its RSS after loading the modules. */
+  growth: number;
+}
+
+/**
+ * `curl -s URL | tee >(sha256sum) | tar -xz` in bash, then `installRuntime` in a child process
+ * (`install-child.ts`, time around the call, peak RSS), on the same served package: `runs` each
+ * after one warm-up, each into an empty folder under `ctx.tmpDir`.
+ */
+export async function compareInstalls(ctx: BenchContext, pkg: { url: string; checksum: string; size: number; runs: number; name?: string }): Promise<InstallComparison> {
+  const fresh = async (name: string) => {
+    const dir = join(ctx.tmpDir, name);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir);
+    return dir;
+  };
+  ctx.log('baseline: curl | tee >(sha256sum) | tar -xz');
+  const baseline = await measure(async () => {
+    const dir = await fresh('baseline');
+    await execa('bash', ['-c', 'set -o pipefail; curl -sf "$1" | tee >(sha256sum > "$2/../sum") | tar -xz -C "$2"', 'bench', pkg.url, dir]);
+  }, pkg.runs);
+
+  ctx.log('installRuntime');
+  let growth = 0;
+  const ours = await measure(async () => {
+    const dir = await fresh('ours');
+    const run = await runTimed(process.execPath, ['-r', '@runway/ts-register', join(__dirname, '..', 'install-child.ts'), pkg.url, pkg.checksum, String(pkg.size), dir, ...(pkg.name ? [pkg.name] : [])], { cwd: ctx.repoRoot });
+    const out = JSON.parse(run.stdout) as { ms: number; rssAfterLoad: number };
+    growth = Math.max(growth, run.peakRssBytes! - out.rssAfterLoad);
+    return { ms: out.ms, peakRssBytes: run.peakRssBytes };
+  }, pkg.runs);
+  for (const name of ['baseline', 'ours']) await rm(join(ctx.tmpDir, name), { recursive: true, force: true });
+  return { baseline, ours, growth };
 }
 
 /**
@@ -41,28 +80,8 @@ export const suite: BenchSuite = {
     await rm(join(ctx.tmpDir, 'tree'), { recursive: true });
     const size = (await stat(pkg)).size;
     const server = await serveFile(pkg);
-    const fresh = async (name: string) => {
-      const dir = join(ctx.tmpDir, name);
-      await rm(dir, { recursive: true, force: true });
-      await mkdir(dir);
-      return dir;
-    };
     try {
-      ctx.log('baseline: curl | tee >(sha256sum) | tar -xz');
-      const baseline = await measure(async () => {
-        const dir = await fresh('baseline');
-        await execa('bash', ['-c', 'set -o pipefail; curl -sf "$1" | tee >(sha256sum > "$2/../sum") | tar -xz -C "$2"', 'bench', server.url, dir]);
-      }, RUNS);
-
-      ctx.log('installRuntime');
-      let growth = 0;
-      const ours = await measure(async () => {
-        const dir = await fresh('ours');
-        const run = await runTimed(process.execPath, ['-r', '@runway/ts-register', join(__dirname, '..', 'install-child.ts'), server.url, `sha256:${packed.sha256}`, String(size), dir], { cwd: ctx.repoRoot });
-        const out = JSON.parse(run.stdout) as { ms: number; rssAfterLoad: number };
-        growth = Math.max(growth, run.peakRssBytes! - out.rssAfterLoad);
-        return { ms: out.ms, peakRssBytes: run.peakRssBytes };
-      }, RUNS);
+      const { baseline, ours, growth } = await compareInstalls(ctx, { url: server.url, checksum: `sha256:${packed.sha256}`, size, runs: RUNS });
 
       const throughput = (ms: number) => size / MB / (ms / 1000);
       return [

@@ -38,6 +38,7 @@ export default async function buildExecutor(options: BuildExecutorSchema, contex
     const environments = await buildEnvironments({
       projectDir: resolve(context.root, projectRoot), manifest, outDir: resolve(context.root, options.outputPath),
       sourceDateEpoch: process.env.SOURCE_DATE_EPOCH, logger, rootfsCacheDir: process.env.RUNWAY_DEBIAN_ROOTFS_CACHE || undefined,
+      buildCacheDir: process.env.RUNWAY_DEBIAN_BUILD_CACHE || undefined,
       // A machine without mmdebstrap or bwrap builds the source package only (the release refuses instead).
       skipWithoutTools: true,
     });
