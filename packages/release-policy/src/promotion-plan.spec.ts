@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Registry, RegistryEntry } from '@runway/registry';
-import { planPromotion, type PromotionAction, type PromotionFacts } from './promotion-plan';
+import { planPromotion, VERIFICATION_FILE, type PromotionAction, type PromotionFacts } from './promotion-plan';
 
 const COMMIT = 'c'.repeat(40);
 const RELEASE_COMMIT = 'd'.repeat(40);
@@ -112,6 +112,18 @@ describe('planPromotion', () => {
     // Byte-identical: the assets to publish carry the RC's sha256, never new ones.
     const umbrella = plan.actions.find((a) => a.kind === 'publish-release' && a.tag === 'v1.3.0');
     expect(umbrella).toMatchObject({ assets: facts().rc.assets });
+  });
+
+  it('compares stable releases without their verification records: validating the stable release (which replaces the RC\'s record) keeps a re-run a no-op', () => {
+    const f = facts();
+    f.rc.assets.push({ name: VERIFICATION_FILE, sha256: hex('e'), size: 120 });
+    const first = planPromotion(f);
+    if (first.kind !== 'planned') throw new Error('expected a plan');
+    const done = apply(f, first.actions);
+    for (const release of Object.values(done.target.releases)) {
+      release.assets = [...release.assets.filter((a) => a.name !== VERIFICATION_FILE), { name: VERIFICATION_FILE, sha256: hex('f') }];
+    }
+    expect(planPromotion(done)).toMatchObject({ kind: 'planned', actions: [] });
   });
 
   it('is idempotent: a completed promotion plans nothing, a partial one only the rest', () => {

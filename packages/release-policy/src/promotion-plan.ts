@@ -184,7 +184,11 @@ export function planPromotion(facts: PromotionFacts, options: { signing?: TagSig
   const releaseMissing = (tag: string, files: ReleaseFile[]) => {
     const existing = ownValue(target.releases, tag);
     if (!existing || existing.draft) return true;
-    const same = existing.assets.length === files.length && files.every((f) => existing.assets.some((e) => e.name === f.name && e.sha256 === f.sha256));
+    // A verification record is the verdict on the release that holds it, not part of its content:
+    // validating the stable release replaces the one copied from the RC.
+    const content = <T extends { name: string }>(list: T[]) => list.filter((f) => f.name !== VERIFICATION_FILE);
+    const [held, wanted] = [content(existing.assets), content(files)];
+    const same = held.length === wanted.length && wanted.every((f) => held.some((e) => e.name === f.name && e.sha256 === f.sha256));
     if (!same) refuse(`the release ${tag} already exists with other files`, 'a published version is immutable: promote a new RC to a higher version');
     return false;
   };

@@ -7,13 +7,12 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { UserError } from '@runway/errors';
 import { memoryLogger } from '@runway/log';
 import { readSbomSubject } from '@runway/sbom';
-import { tgzBytes } from '@runway/test-utils';
+import { tgzBytes, treeHash } from '@runway/test-utils';
 import { releaseProject } from './release-project';
 import type { ReleaseContext } from './release-context';
 import type { Step } from './step';
 import { buildStep, releaseSteps } from './steps';
 import { commitAll, git, gitWorkspace, payloadFiles, runtimeFiles } from './testing/fixtures';
-import { treeHash } from './testing/tree-hash';
 import type { ReleaseOptions } from './types';
 
 const now = () => new Date('2026-03-04T05:06:07Z');

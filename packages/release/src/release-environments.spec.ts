@@ -7,13 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockPurls, parseLock } from '@runway/debian-env';
 import { memoryLogger } from '@runway/log';
 import { readSbomSubject } from '@runway/sbom';
-import { REPO_ROOT, writeFixtures, type FixtureFile } from '@runway/test-utils';
+import { REPO_ROOT, writeFixtures, type FixtureFile, treeHash } from '@runway/test-utils';
 import type { ReleaseContext } from './release-context';
 import { releaseProject } from './release-project';
 import { preflightSteps } from './steps';
 import { directoryTarget } from './targets/directory-target';
 import { git } from './testing/fixtures';
-import { treeHash } from './testing/tree-hash';
 import type { ReleaseOptions } from './types';
 
 // The smallest prebuilt runtime: Debian 12's essential set plus BusyBox (70 packages, ~30 MB of

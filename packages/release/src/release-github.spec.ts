@@ -8,7 +8,7 @@ import { releaseSteps } from './steps';
 import { commitAll, git } from './testing/fixtures';
 import { githubFixture, type GitHubFixture } from './testing/github-fixture';
 import { payloadFiles, runtimeFiles } from './testing/fixtures';
-import { treeHash } from './testing/tree-hash';
+import { treeHash } from '@runway/test-utils';
 import type { ReleaseOptions } from './types';
 
 function options(fx: GitHubFixture, projectRoot: string, overrides: Partial<ReleaseOptions> = {}): ReleaseOptions & { logger: ReturnType<typeof memoryLogger> } {

@@ -3,3 +3,4 @@ export { nxWorkspace, REPO_ROOT, type NxWorkspace, type RunResult, type NxWorksp
 export { tarBytes, tgzBytes, type RawTarEntry } from './tar-bytes';
 export { httpServer } from './http-server';
 export { gpgTestKey, sshTestKey, forgeTag, type GpgTestKey, type SshTestKey } from './signing-keys';
+export { treeHash } from './tree-hash';

@@ -6,12 +6,11 @@ import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '@runway/log';
 import { DEFAULT_OVERRIDABLE_TAGS, umbrellaTrigger, VERIFICATION_FILE, type VerificationRecord } from '@runway/release-policy';
 import { hostPlatform } from '@runway/runtime-client';
-import { REPO_ROOT, testdir } from '@runway/test-utils';
+import { REPO_ROOT, testdir, treeHash } from '@runway/test-utils';
 import { formatPrivateKey, formatPublicKey, signingKeyFromKeyObject } from '@runway/trust';
 import { normalizeReleasePolicy } from '../policy/policy-config';
 import { git, gitWorkspace, payloadFiles, runtimeFiles } from '../testing/fixtures';
 import { githubFixture } from '../testing/github-fixture';
-import { treeHash } from '../testing/tree-hash';
 import { releaseUmbrella } from '../umbrella/release-umbrella';
 import { promoteRelease, type PromoteOptions } from './promote-release';
 

@@ -7,7 +7,7 @@ import { DEFAULT_OVERRIDABLE_TAGS, umbrellaTrigger } from '@runway/release-polic
 import { checkIndex, formatPrivateKey, parseSha256Sums, signingKeyFromKeyObject, SUMS_NAMESPACE, verifySshsig } from '@runway/trust';
 import { normalizeReleasePolicy } from '../policy/policy-config';
 import { git, gitWorkspace, payloadFiles, runtimeFiles } from '../testing/fixtures';
-import { treeHash } from '../testing/tree-hash';
+import { treeHash } from '@runway/test-utils';
 import { releaseUmbrella, type UmbrellaOptions } from './release-umbrella';
 
 const projects = [{ root: 'payloads/web' }, { root: 'runtimes/alpha' }];

@@ -6,7 +6,7 @@ import { DEFAULT_OVERRIDABLE_TAGS, umbrellaTrigger } from '@runway/release-polic
 import { normalizeReleasePolicy } from '../policy/policy-config';
 import { commitAll, git, runtimeFiles } from '../testing/fixtures';
 import { githubFixture } from '../testing/github-fixture';
-import { treeHash } from '../testing/tree-hash';
+import { treeHash } from '@runway/test-utils';
 import { releaseUmbrella } from './release-umbrella';
 
 /** Two runtimes in a clone whose origin is the GitHub test server's repository. */

@@ -8,7 +8,7 @@ import { DEFAULT_OVERRIDABLE_TAGS, umbrellaTrigger } from '@runway/release-polic
 import { checkIndex, formatPrivateKey, INTOTO_PAYLOAD_TYPE, parseEnvelopeLines, parseProvenance, signingKeyFromKeyObject, SUMS_NAMESPACE, verifyEnvelope, verifySshsig } from '@runway/trust';
 import { normalizeReleasePolicy } from '../policy/policy-config';
 import { commitAll, git, gitWorkspace, payloadFiles, runtimeFiles } from '../testing/fixtures';
-import { treeHash } from '../testing/tree-hash';
+import { treeHash } from '@runway/test-utils';
 import { releaseUmbrella, type UmbrellaOptions } from './release-umbrella';
 
 const projects = [{ root: 'payloads/web' }, { root: 'runtimes/alpha' }, { root: 'runtimes/beta' }];

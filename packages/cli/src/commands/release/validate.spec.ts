@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa, execaSync } from 'execa';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -8,29 +8,13 @@ import { releaseProject } from '@runway/release';
 import { parseVerificationRecord, VERIFICATION_FILE } from '@runway/release-policy';
 import type { ReleaseTarget } from '@runway/release';
 import { hostPlatform } from '@runway/runtime-client';
-import { REPO_ROOT, testdir, type FixtureFile } from '@runway/test-utils';
+import { testdir, type FixtureFile } from '@runway/test-utils';
 import { runway } from '../runtime/testing/cli';
+import { shellRuntime } from '../runtime/testing/shell-runtime';
 import { releaseKey, type ReleaseKey } from '../runtime/testing/signed-registry';
 
 const GIT_ENV = { GIT_AUTHOR_NAME: 'Runway Test', GIT_AUTHOR_EMAIL: 'test@runway.invalid', GIT_COMMITTER_NAME: 'Runway Test', GIT_COMMITTER_EMAIL: 'test@runway.invalid' };
 const git = async (cwd: string, args: string[]) => (await execa('git', args, { cwd, env: { ...process.env, ...GIT_ENV } })).stdout;
-
-/**
- * A runtime that really installs and runs on this host: the files of runtimes/bash-5.2 (its setup
- * copies the host's bash into an isolated tree in about a second), named `name`, listing only the
- * host's platform, with `smoke` as its smoke command.
- */
-async function shellRuntime(name: string, platform: string, smoke?: string): Promise<Record<string, FixtureFile>> {
-  const source = join(REPO_ROOT, 'runtimes', 'bash-5.2');
-  const files: Record<string, FixtureFile> = {
-    [`runtimes/${name}/manifest.yaml`]: `name: ${name}\nversion: 1.0.0\ndescription: "${name} test runtime"\nplatforms:\n  - ${platform}\n${smoke ? `smoke: ${smoke}\n` : ''}`,
-  };
-  for (const file of ['setup.sh', `setup-${platform}.sh`, 'lib/common.sh', 'lib/install.sh']) {
-    const path = join(source, file);
-    files[`runtimes/${name}/${file}`] = { content: await readFile(path, 'utf8'), mode: (await stat(path)).mode & 0o777 };
-  }
-  return files;
-}
 
 /**
  * A git workspace with a bare origin, `files` committed and pushed, each runtime released (signed
