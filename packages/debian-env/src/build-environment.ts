@@ -251,6 +251,7 @@ async function buildFresh({ options, definition, lock, platformLock, sourceDateE
         command, intoDir: isolated, sourceDateEpoch, tmpDir, keepTarAs: keptRootfs || undefined,
         // mmdebstrap's own progress, without the hook command lines (long, and ours).
         onLine: (line) => /^(I|W|E): /.test(line) && !line.startsWith('I: running') && log?.info(`  ${line}`),
+        onRetry: (reason) => log?.warn(reason),
       }));
       await step('verify', 'checking every .deb used against the lock', () => verifyAndCacheDebs(command.debsOut, locked.packages, cacheDir, staged.cached));
     }

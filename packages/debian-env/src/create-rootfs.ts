@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { UserError } from '@runway/errors';
 import { compareInstalled, describeDifference, parseDpkgQuery } from './check-lock';
 import { collectOutput } from './host-tools';
-import { mmdebstrapBuildArgs, unavailablePackages, type BuildCommand } from './mmdebstrap-args';
+import { isHookChannelFailure, mmdebstrapBuildArgs, unavailablePackages, type BuildCommand } from './mmdebstrap-args';
 
 /** Lines of mmdebstrap's output kept for an error message. */
 const ERROR_TAIL_LINES = 40;
@@ -21,6 +21,8 @@ export interface CreateRootfsOptions {
   /** Also keep the verified tar stream here (see the builder's `rootfsCacheDir`). */
   keepTarAs?: string;
   onLine?: (line: string) => void;
+  /** Told when a failed mmdebstrap run is retried. */
+  onRetry?: (reason: string) => void;
 }
 
 /**
@@ -31,13 +33,15 @@ export interface CreateRootfsOptions {
  */
 export async function createRootfs(options: CreateRootfsOptions): Promise<void> {
   const { command } = options;
-  const env = { ...process.env, SOURCE_DATE_EPOCH: String(options.sourceDateEpoch), TMPDIR: options.tmpDir, LC_ALL: 'C.UTF-8' };
-  const mm = spawn('mmdebstrap', mmdebstrapBuildArgs(command), { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const tarTemp = options.keepTarAs && `${options.keepTarAs}.${process.pid}.tmp`;
-  const [mmResult, tarResult] = await Promise.all([
-    collectOutput(mm, { onLine: options.onLine }),
-    unpackTar(mm.stdout, options.intoDir, tarTemp),
-  ]);
+  let [mmResult, tarResult] = await runMmdebstrap(options, tarTemp);
+  if (mmResult.exitCode !== 0 && isHookChannelFailure(mmResult.output)) {
+    // A failure of mmdebstrap's own hook channel, not of the lock: start over once from an empty folder.
+    options.onRetry?.('mmdebstrap lost its hook channel (hookhelper failed); building once more from scratch');
+    await rm(options.intoDir, { recursive: true, force: true });
+    await mkdir(options.intoDir, { recursive: true });
+    [mmResult, tarResult] = await runMmdebstrap(options, tarTemp);
+  }
   try {
     if (mmResult.exitCode !== 0) throw mmdebstrapFailure(mmResult.exitCode, mmResult.output, command);
     if (tarResult.exitCode !== 0) throw new UserError(`unpacking the root filesystem failed: ${tarResult.output.trim()}`, { hint: `check free space in ${options.intoDir}` });
@@ -53,6 +57,16 @@ export async function createRootfs(options: CreateRootfsOptions): Promise<void> 
   } finally {
     if (tarTemp) await rm(tarTemp, { force: true });
   }
+}
+
+/** One mmdebstrap run from the lock, its tar stream unpacked into `intoDir` (and kept as `tarTemp`). */
+async function runMmdebstrap(options: CreateRootfsOptions, tarTemp: string | undefined) {
+  const env = { ...process.env, SOURCE_DATE_EPOCH: String(options.sourceDateEpoch), TMPDIR: options.tmpDir, LC_ALL: 'C.UTF-8' };
+  const mm = spawn('mmdebstrap', mmdebstrapBuildArgs(options.command), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return Promise.all([
+    collectOutput(mm, { onLine: options.onLine }),
+    unpackTar(mm.stdout, options.intoDir, tarTemp),
+  ]);
 }
 
 /** Unpacks a root filesystem kept by an earlier build with the same lock (see `rootfsCacheDir`). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSources } from './apt-sources';
 import { mmdebstrapFailure } from './create-rootfs';
-import { mmdebstrapBuildArgs, mmdebstrapResolveArgs, parseReleaseDates, shellQuote, unavailablePackages } from './mmdebstrap-args';
+import { mmdebstrapBuildArgs, mmdebstrapResolveArgs, isHookChannelFailure, parseReleaseDates, shellQuote, unavailablePackages } from './mmdebstrap-args';
 
 const packages = [
   { name: 'libc6', version: '2.36-9+deb12u14', architecture: 'amd64', sha256: '0'.repeat(64), size: 1 },
@@ -61,6 +61,13 @@ describe('mmdebstrap output', () => {
     const output = "E: Version '9.9-1' for 'hostname' was not found\nE: Version '1.0' for 'x' was not found\nE: Unable to locate package nosuchpkg\nE: Version '9.9-1' for 'hostname' was not found\n";
     expect(unavailablePackages(output)).toEqual([{ name: 'hostname', version: '9.9-1' }, { name: 'x', version: '1.0' }, { name: 'nosuchpkg' }]);
     expect(unavailablePackages('E: something else')).toEqual([]);
+  });
+
+  it('tells mmdebstrap\'s own hook channel failure from a failure on the packages', () => {
+    const channel = 'I: installing essential packages...\nE: setup failed: E: hookhelper failed: E: expected okthx but got: error\nW: umount /proc failed: 8192\n';
+    expect(isHookChannelFailure(channel)).toBe(true);
+    expect(isHookChannelFailure(`${channel}E: Unable to locate package nosuchpkg\n`)).toBe(false);
+    expect(isHookChannelFailure('E: setup failed: E: special hook failed with exit code 256\n')).toBe(false);
   });
 
   it('turns a failed build into a user error: the unavailable version, or the tail of the output', () => {

@@ -126,6 +126,17 @@ export function parseReleaseDates(text: string): Record<string, string> {
  * no longer serves (apt: `Version '…' for '…' was not found`), a package it does not know at all,
  * or `undefined` when the output names neither.
  */
+/**
+ * Pure: whether mmdebstrap failed in its own hook channel (the helper inside the namespace and the
+ * listener outside lost each other: "hookhelper failed: expected okthx but got: error") rather than
+ * on the packages. Seen twice on this project's 2-core builders under heavy load, each time on an
+ * unchanged lock whose next build succeeded byte-identical; the listener's reason is only printed at
+ * debug level, so the build retries once instead of guessing.
+ */
+export function isHookChannelFailure(output: string): boolean {
+  return /hookhelper failed: .*expected okthx but got: error/.test(output) && unavailablePackages(output).length === 0;
+}
+
 export function unavailablePackages(output: string): Array<{ name: string; version?: string }> {
   const found: Array<{ name: string; version?: string }> = [];
   for (const m of output.matchAll(/Version '([^']+)' for '([^']+)' was not found/g)) found.push({ name: m[2], version: m[1] });
