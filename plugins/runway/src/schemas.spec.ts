@@ -9,10 +9,26 @@ const root = join(__dirname);
 const folders = ['executors', 'generators'].flatMap((kind) =>
   readdirSync(join(root, kind), { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'shared').map((d) => `${kind}/${d.name}`));
 
-/** Member names of the one interface in a schema.d.ts, with `?` for optional ones. */
+/**
+ * Member names of the options interface of a schema.d.ts, with `?` for optional ones: the interface
+ * it declares, or the one of a package it aliases (`export type X = Y` with `Y` imported from
+ * `@runway/<package>`, found among that package's sources).
+ */
 function interfaceMembers(dts: string): string[] {
-  const body = /interface \w+ \{([\s\S]*)\}/.exec(dts)?.[1] ?? '';
-  return [...body.matchAll(/^\s*(\w+)(\??):/gm)].map((m) => `${m[1]}${m[2]}`).sort();
+  const members = (source: string, name = '\\w+') => {
+    const body = new RegExp(`interface ${name} \\{([\\s\\S]*?)\\n\\}`).exec(source)?.[1];
+    return body && [...body.matchAll(/^\s*(\w+)(\??):/gm)].map((m) => `${m[1]}${m[2]}`).sort();
+  };
+  const own = members(dts);
+  if (own) return own;
+  const alias = /import type \{ (\w+) \} from '@runway\/([\w-]+)';[\s\S]*= \1;/.exec(dts);
+  if (!alias) return [];
+  const src = join(root, '../../../packages', alias[2], 'src');
+  for (const file of readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))) {
+    const found = members(readFileSync(join(src, file), 'utf8'), `${alias[1]}`);
+    if (found) return found;
+  }
+  return [];
 }
 
 describe.each(folders)('%s/schema.json', (folder) => {

@@ -33,6 +33,8 @@ describe.skipIf(SKIP)('build executor, runtime with a debian: section (real mmde
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => capture(chunk) ?? true);
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => capture(chunk) ?? true);
     vi.stubEnv('SOURCE_DATE_EPOCH', '1700000000');
+    // A real build with its smoke test, never the suite's build cache (another spec may have filled it).
+    vi.stubEnv('RUNWAY_DEBIAN_BUILD_CACHE', '');
     const context = {
       root, cwd: root, isVerbose: false, projectName: 'tiny-env', nxJsonConfiguration: {}, projectGraph: { nodes: {}, dependencies: {} },
       projectsConfigurations: { version: 2, projects: { 'tiny-env': { root: 'runtimes/tiny-env' } } },
