@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { testdir } from '@runway/test-utils';
 import { UserError } from '@runway/errors';
 import {
-  commitDate, commitFiles, createLocalTag, fetchBranchTip, GitCommandError, isRejectedPush, localTagCommit, mapGitFailure, pushCommit, pushTagAt,
-  readFileAt, readFilesAt, remoteRefsContaining, remoteTagCommit, resolveCommit, runGit,
+  commitDate, commitFiles, createLocalTag, fetchBranchTip, GitCommandError, isRejectedPush, localTagCommit, localTagCommits, mapGitFailure, pushCommit, pushTagAt,
+  readFileAt, readFilesAt, remoteRefsContaining, remoteTagCommit, remoteTagCommits, resolveCommit, runGit,
 } from '.';
 
 const identity = { name: 'Runway Test', email: 'test@runway.invalid' };
@@ -81,8 +81,13 @@ describe('@runway/git', () => {
     await git(work, ['tag', '-a', '-m', 'note', 'v1.0.0', head]);
     expect(await pushTagAt(work, 'origin', 'v1.0.0', head)).toBe('pushed');
     expect(await remoteTagCommit(work, 'origin', 'v1.0.0')).toBe(head);
+    // Every tag at once, the annotated one peeled (its tag object is not the commit).
+    expect((await git(work, ['rev-parse', 'v1.0.0'])).stdout).not.toBe(head);
+    expect(await remoteTagCommits(work, 'origin')).toEqual({ 'py@1.0.0': head, 'v1.0.0': head });
     expect(await pushTagAt(work, 'origin', 'v1.0.0', other, { force: true })).toBe('pushed');
     expect(await remoteTagCommit(work, 'origin', 'v1.0.0')).toBe(other);
+    expect(await remoteTagCommits(work, 'origin')).toEqual({ 'py@1.0.0': head, 'v1.0.0': other });
+    expect(await localTagCommits(work)).toEqual({ 'py@1.0.0': head, 'v1.0.0': head });
     // Offline: which remote-tracking branches contain a commit.
     expect(await remoteRefsContaining(work, 'origin', head)).toEqual(['refs/remotes/origin/main']);
     expect(await remoteRefsContaining(work, 'origin', other)).toEqual([]);

@@ -35,6 +35,29 @@ export async function remoteTagCommit(cwd: string, remote: string, tag: string):
   return (lines.find(([, name]) => name === `${ref}^{}`) ?? lines.find(([, name]) => name === ref))?.[0];
 }
 
+/** Every local tag → the commit it names (annotated tags peeled). */
+export async function localTagCommits(cwd: string): Promise<Record<string, string>> {
+  const out = await git(cwd, ['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)', 'refs/tags']);
+  return Object.fromEntries(out.split('\n').filter(Boolean).map((line) => {
+    const [tag, object, peeled] = line.split('\0');
+    return [tag, peeled || object];
+  }));
+}
+
+/** Every tag on `remote` → the commit it names (annotated tags peeled). Asks the remote; fetches nothing. */
+export async function remoteTagCommits(cwd: string, remote: string): Promise<Record<string, string>> {
+  const out = await git(cwd, ['ls-remote', '--tags', remote]);
+  const tags: Record<string, string> = {};
+  for (const line of out.split('\n').filter(Boolean)) {
+    const [sha, ref] = line.split('\t');
+    const name = ref.replace(/^refs\/tags\//, '');
+    // The peeled line (`^{}`) of an annotated tag names the commit; it comes after the tag object's.
+    if (name.endsWith('^{}')) tags[name.slice(0, -3)] = sha;
+    else tags[name] ??= sha;
+  }
+  return tags;
+}
+
 /**
  * Creates the lightweight local tag `tag` at `commit` unless it exists (one atomic ref update, so
  * two processes cannot both create it). Returns `'created'`, or the commit an existing tag names.

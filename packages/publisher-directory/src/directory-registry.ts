@@ -2,9 +2,9 @@ import { access, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mapFsError, writeTextAtomically } from '@runway/atomic-write';
 import { UserError } from '@runway/errors';
-import { emptyRegistry, registryForUpdate, type Registry } from '@runway/registry';
+import { emptyRegistry, REGISTRY_FILE, registryForUpdate, type Registry } from '@runway/registry';
 import { readRegistry } from '@runway/registry-file';
-import { indexSignedBy, nextIndexFiles, type SigningKey } from '@runway/trust';
+import { indexSignedBy, nextIndexFiles, TRUST_FILES, type SigningKey } from '@runway/trust';
 import { withFileLock } from '@runway/file-lock';
 
 interface Parsed {
@@ -40,7 +40,7 @@ async function fileKey(path: string): Promise<string | undefined> {
  * Refuses a registry with invalid entries: every caller may write it back, which would drop them.
  */
 export async function readDirectoryRegistry(dir: string, now: Date): Promise<Registry> {
-  const path = join(dir, 'registry.json');
+  const path = join(dir, REGISTRY_FILE);
   // The key is taken before reading: a file replaced meanwhile is kept under its older key and read again next time.
   const key = await fileKey(path);
   if (key === undefined) {
@@ -55,7 +55,7 @@ export async function readDirectoryRegistry(dir: string, now: Date): Promise<Reg
 }
 
 /** The signature file next to a directory registry's `registry.json`. */
-const SIGNATURE_FILE = 'registry.json.sig';
+const SIGNATURE_FILE = TRUST_FILES.indexSignature;
 
 /** How the next index is signed: with `key`, or unsigned when there is none (see `nextIndexFiles`). */
 export interface IndexSigning {
@@ -83,7 +83,7 @@ export async function updateDirectoryRegistry<O extends string>(
   dir: string, edit: (current: Registry) => { registry: Registry; outcome: O | 'unchanged' }, signing: IndexSigning,
 ): Promise<O | 'unchanged' | 'resigned'> {
   await mkdir(dir, { recursive: true }).catch((err) => { throw mapFsError(err, `create the registry folder ${dir}`); });
-  const path = join(dir, 'registry.json');
+  const path = join(dir, REGISTRY_FILE);
   const signaturePath = join(dir, SIGNATURE_FILE);
   return withFileLock(path, async () => {
     const current = await readDirectoryRegistry(dir, signing.now);
@@ -114,7 +114,7 @@ export async function requirePublishedFiles(dir: string, files: readonly string[
     try {
       await access(join(dir, file));
     } catch {
-      throw new UserError(`cannot ${subject} to ${join(dir, 'registry.json')}: ${file} is missing`, {
+      throw new UserError(`cannot ${subject} to ${join(dir, REGISTRY_FILE)}: ${file} is missing`, {
         hint: 'the registry never points at a missing file: publish the release files first (re-run the release)',
       });
     }

@@ -1,3 +1,4 @@
+export { REGISTRY_FILE } from './file-name';
 export type { Deprecation, PrebuiltArtifact, Registry, RegistryEntry, RegistryProblem } from './types';
 export { parseRegistry } from './parse-registry';
 export { serializeRegistry } from './serialize-registry';

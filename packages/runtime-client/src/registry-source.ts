@@ -3,6 +3,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '@runway/errors';
 import { escapeText } from '@runway/log';
+import { REGISTRY_FILE } from '@runway/registry';
 
 /** Where a registry comes from. */
 export type RegistrySource =
@@ -27,7 +28,7 @@ const OWNER_REPO = /^([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100}
 export function parseRegistrySource(spec: string, cwd: string, home: string, localExists: (path: string) => boolean = () => false): RegistrySource {
   const value = spec.trim();
   if (value === '') throw new UserError('--registry is empty', { hint: 'pass a path, an http(s) URL or owner/repo' });
-  if (/^https?:\/\//i.test(value)) return { kind: 'http', url: value.endsWith('/') ? `${value}registry.json` : value };
+  if (/^https?:\/\//i.test(value)) return { kind: 'http', url: value.endsWith('/') ? `${value}${REGISTRY_FILE}` : value };
   if (/^file:\/\//i.test(value)) return { kind: 'file', path: fileURLToPath(value) };
   if (/^[^/]*:\/\//.test(value)) {
     throw new UserError(`unsupported registry address "${escapeText(value, 200)}"`, { hint: 'use a path, an http(s) URL or owner/repo' });
@@ -58,7 +59,7 @@ export function githubApiUrl(env: NodeJS.ProcessEnv): string {
 
 /** The registry file a local source names: the path itself, or `registry.json` in it when it is a folder. */
 export async function registryFilePath(path: string): Promise<string> {
-  return (await stat(path).catch(() => undefined))?.isDirectory() ? join(path, 'registry.json') : path;
+  return (await stat(path).catch(() => undefined))?.isDirectory() ? join(path, REGISTRY_FILE) : path;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { UserError } from '@runway/errors';
-import { runGit } from '@runway/git';
+import { deleteLocalTag, runGit } from '@runway/git';
+import type { TrustedSigners } from './trusted-signers';
+import { verifyTagSignature } from './verify-tag-signature';
 
 export interface SignedTagOptions {
   /** Commit to tag (default `HEAD`). */
@@ -36,4 +38,17 @@ export async function createSignedTag(root: string, tag: string, message: string
       cause,
     });
   });
+}
+
+/**
+ * Signs `tag` (createSignedTag), then checks the new tag against `signers` as the release will and
+ * removes it again when it would be refused: nothing unusable is ever pushed.
+ * @throws UserError when signing fails or the signature is not trusted (the local tag is gone then).
+ */
+export async function createTrustedSignedTag(root: string, tag: string, message: string, signers: TrustedSigners, options: SignedTagOptions = {}): Promise<void> {
+  await createSignedTag(root, tag, message, options);
+  const result = await verifyTagSignature(root, tag, signers);
+  if (result.status === 'verified') return;
+  await deleteLocalTag(root, tag);
+  throw new UserError(`not pushing ${tag}: ${result.message} (signers: ${signers.source}); the local tag was removed again`, { hint: result.fix });
 }

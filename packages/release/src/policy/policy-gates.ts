@@ -90,7 +90,7 @@ async function signatureProblems(input: PolicyGateInput): Promise<PolicyProblem[
 }
 
 /** The trusted signers at `ref`; none (every signature unknown) when `ref` is absent and no signature is required. */
-async function trustedSigners(root: string, ref: string, required: boolean): Promise<TrustedSigners | { problem: PolicyProblem }> {
+export async function trustedSigners(root: string, ref: string, required: boolean): Promise<TrustedSigners | { problem: PolicyProblem }> {
   const commit = await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]).catch(() => undefined);
   if (commit) return readTrustedSigners(root, commit);
   if (!required) return { source: `no ${ref} in this clone` };

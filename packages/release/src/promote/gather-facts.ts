@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseRegistry, type Registry, type RegistryEntry, type RegistrySection } from '@runway/registry';
+import { parseRegistry, REGISTRY_FILE, type Registry, type RegistryEntry, type RegistrySection } from '@runway/registry';
 import { isStable, parseSemver, VERIFICATION_FILE, type PromotionFacts, type PromotionProblem, type RcProject, type VerificationRecord } from '@runway/release-policy';
 import { parseSha256Sums, SUMS_NAMESPACE, TRUST_FILES, verifySshsig, type PublicKey } from '@runway/trust';
 import type { LocalAsset } from '../release-context';
 import type { TargetAdapter } from '../targets/target-adapter';
-import { RC_REGISTRY_FILE } from '../umbrella/rc-candidate';
 import { parseUmbrella, UMBRELLA_FILE } from '../umbrella/umbrella-document';
 import type { ReleaseStore } from './release-store';
 import { gatherImageFacts, type ImageRegistries } from './rc-images';
@@ -68,7 +67,7 @@ export async function gatherPromotionFacts(input: {
   const umbrella = umbrellaText === undefined ? undefined : parseUmbrella(umbrellaText);
   if (release && !umbrella) problems.push({ message: `${rcTag} has no ${UMBRELLA_FILE}`, fix: 'only an RC released by Runway (vX.Y.Z-rc.N through the release workflow) can be promoted' });
 
-  const projects = rcProjects(await text(RC_REGISTRY_FILE), { rcTag, version, files, target, problems });
+  const projects = rcProjects(await text(REGISTRY_FILE), { rcTag, version, files, target, problems });
   const stable = [`v${version}`, ...projects.map((p) => `${p.name}@${version}`)];
   const releases: PromotionFacts['target']['releases'] = {};
   for (const tag of stable) {
@@ -120,9 +119,9 @@ function isStableVersion(text: string): boolean {
  */
 function rcProjects(text: string | undefined, at: { rcTag: string; version: string; files: Map<string, LocalAsset>; target: TargetAdapter; problems: PromotionProblem[] }): RcProject[] {
   if (text === undefined) return [];
-  const { registry, problems } = parseRegistry(text, `${at.rcTag}/${RC_REGISTRY_FILE}`);
+  const { registry, problems } = parseRegistry(text, `${at.rcTag}/${REGISTRY_FILE}`);
   if (problems.length > 0) {
-    at.problems.push({ message: `${at.rcTag}'s ${RC_REGISTRY_FILE} is not a valid registry: ${problems.map((p) => p.message).join('; ')}`, fix: 'release and validate a new RC' });
+    at.problems.push({ message: `${at.rcTag}'s ${REGISTRY_FILE} is not a valid registry: ${problems.map((p) => p.message).join('; ')}`, fix: 'release and validate a new RC' });
     return [];
   }
   const fileOf = new Map([...at.files.keys()].map((name) => [at.target.downloadUrl(at.rcTag, name), name]));

@@ -1,5 +1,5 @@
 import { UserError } from '@runway/errors';
-import { git, pushTag, pushTagAt } from '@runway/git';
+import { pushTag, pushTagAt, remoteTagCommits } from '@runway/git';
 import { publishRelease, type GitHubApi, type ReleaseInfo } from '@runway/publisher-github';
 import { TRUST_FILES } from '@runway/trust';
 import { tagElsewhere } from '../targets/directory-target';
@@ -24,18 +24,7 @@ export function githubStore(api: GitHubApi, workspaceRoot: string, remote = 'ori
   };
   return {
     location: `${api.repo.owner}/${api.repo.repo} releases`,
-    async tags() {
-      const out = await git(workspaceRoot, ['ls-remote', '--tags', remote]);
-      const tags: Record<string, string> = {};
-      for (const line of out.split('\n').filter(Boolean)) {
-        const [sha, ref] = line.split('\t');
-        const name = ref.replace(/^refs\/tags\//, '');
-        // The peeled line (`^{}`) of an annotated tag names the commit; it comes after the tag object's.
-        if (name.endsWith('^{}')) tags[name.slice(0, -3)] = sha;
-        else tags[name] ??= sha;
-      }
-      return tags;
-    },
+    tags: () => remoteTagCommits(workspaceRoot, remote),
     async release(tag) {
       const found = await releaseOf(tag);
       return found && { draft: found.draft, assets: found.assets.map((a) => a.name).sort() };

@@ -1,12 +1,12 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '@runway/log';
 import { DEFAULT_OVERRIDABLE_TAGS, umbrellaTrigger, VERIFICATION_FILE, type VerificationRecord } from '@runway/release-policy';
 import { hostPlatform } from '@runway/runtime-client';
-import { REPO_ROOT, testdir, treeHash } from '@runway/test-utils';
+import { REPO_ROOT, sshTestKey, testdir, treeHash } from '@runway/test-utils';
 import { formatPrivateKey, formatPublicKey, signingKeyFromKeyObject } from '@runway/trust';
 import { normalizeReleasePolicy } from '../policy/policy-config';
 import { git, gitWorkspace, payloadFiles, runtimeFiles } from '../testing/fixtures';
@@ -159,10 +159,21 @@ describe('runway promote vX.Y.Z-rc.N on the directory registry', () => {
     expect(cli.stderr).not.toMatch(/\n\s+at /);
     expect(await git(root, ['tag', '--list', 'v1.0.0', 'alpha@*'])).toBe('');
 
-    // With an SSH signing key configured in the clone, the same command promotes with a signed v1.0.0.
-    const signingKey = join(home, 'tag-key');
-    await writeFile(signingKey, formatPrivateKey(signingKeyFromKeyObject(generateKeyPairSync('ed25519').privateKey, 'maintainer')), { mode: 0o600 });
-    for (const [k, v] of [['gpg.format', 'ssh'], ['user.signingkey', signingKey], ['user.name', 'Maintainer'], ['user.email', 'maintainer@runway.invalid']]) await git(root, ['config', k, v]);
+    // An SSH signing key that origin/main's .github/allowed_signers does not list: the signed tag is
+    // checked before it is pushed, refused, and removed again.
+    const maintainer = await sshTestKey('maintainer');
+    for (const [k, v] of [['gpg.format', 'ssh'], ['user.signingkey', maintainer.key], ['user.name', 'Maintainer'], ['user.email', 'maintainer@runway.invalid']]) await git(root, ['config', k, v]);
+    const untrusted = await runway(['promote', RC], home, root, { ...env, GIT_CONFIG_GLOBAL: join(home, 'gitconfig'), GIT_CONFIG_NOSYSTEM: '1' });
+    expect(untrusted.exitCode, untrusted.stderr).toBe(1);
+    expect(untrusted.stderr).toMatch(/not pushing v1\.0\.0: .*\(signers: \.github\/ at [0-9a-f]{40}\); the local tag was removed again/);
+    expect(await git(root, ['tag', '--list', 'v1.0.0', 'alpha@*'])).toBe('');
+
+    // Once the key is a trusted signer on origin/main, the same command promotes with a signed v1.0.0.
+    await mkdir(join(root, '.github'));
+    await writeFile(join(root, '.github/allowed_signers'), `maintainer@runway.invalid ${maintainer.publicKey}\n`);
+    await git(root, ['add', '.github']);
+    await git(root, ['commit', '-q', '-m', 'trusted signers']);
+    await git(root, ['push', '-q', 'origin', 'main']);
     const promoted = await runway(['promote', RC], home, root, { ...env, GIT_CONFIG_GLOBAL: join(home, 'gitconfig'), GIT_CONFIG_NOSYSTEM: '1' });
     expect(promoted.exitCode, promoted.stderr).toBe(0);
     expect(promoted.stdout).toContain('promoted v1.0.0-rc.1 to v1.0.0');

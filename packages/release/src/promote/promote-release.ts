@@ -9,9 +9,10 @@ import type { Logger } from '@runway/log';
 import { createGitHubApi, type GitHubApi } from '@runway/publisher-github';
 import { parseRcTag, planPromotion, type PromotionAction, type PromotionPlan, type PromotionProblem } from '@runway/release-policy';
 import { readPinnedKeys } from '@runway/signing';
-import { createSignedTag } from '@runway/tag-signatures';
+import { createTrustedSignedTag, type TrustedSigners } from '@runway/tag-signatures';
 import { serializeSha256Sums, signSshsig, SUMS_NAMESPACE, TRUST_FILES, type PublicKey, type SigningKey } from '@runway/trust';
 import { readReleasePolicy, type ReleasePolicy } from '../policy/policy-config';
+import { trustedSigners } from '../policy/policy-gates';
 import type { LocalAsset } from '../release-context';
 import { makeReleaseCommit } from '../source/release-commit';
 import { createTargetAdapter } from '../targets/create-target';
@@ -80,6 +81,10 @@ export async function promoteRelease(options: PromoteOptions): Promise<PromoteRe
     const policy = options.policy ?? await readReleasePolicy(workspaceRoot);
     const plan = planPromotion(gathered.facts, { signing: policy.signedTags });
     const problems = [...(plan.kind === 'refused' ? plan.problems : []), ...gathered.problems];
+    // A signed tag is checked against the policy's signers before it is pushed, as the release will check it.
+    const signsTags = plan.kind === 'planned' && plan.actions.some((a) => a.kind === 'create-tag' && a.signatureRequired);
+    const signers = signsTags ? await trustedSigners(workspaceRoot, policy.signersRef, true) : undefined;
+    if (signers && 'problem' in signers) problems.push(signers.problem);
     if (plan.kind === 'planned') problems.push(...await executionProblems(plan, gathered, { workspaceRoot, key: signing.key, version }));
     if (problems.length > 0) {
       throw new UserError(`promotion of ${rcTag} refused, nothing changed:\n${formatProblems(problems)}`, { hint: 'fix every problem above, then run runway promote again' });
@@ -92,7 +97,7 @@ export async function promoteRelease(options: PromoteOptions): Promise<PromoteRe
       return { status: 'planned', plan: planned };
     }
     const notes = await releaseNotesOf(workspaceRoot, gathered.facts.rc.commit!, policy.changelog.umbrella.changelog, planned);
-    for (const action of planned.actions) await carryOut(action, { planned, gathered, store, target, key: signing.key, workDir, workspaceRoot, logger, registries, notes });
+    for (const action of planned.actions) await carryOut(action, { planned, gathered, store, target, signers: signers && !('problem' in signers) ? signers : undefined, key: signing.key, workDir, workspaceRoot, logger, registries, notes });
     logger.info(`promoted ${rcTag} to ${planned.stableTag}`);
     return { status: 'promoted', plan: planned };
   } finally {
@@ -150,6 +155,8 @@ interface CarryContext {
   gathered: GatheredFacts;
   store: ReleaseStore;
   target: TargetAdapter;
+  /** The policy's trusted tag signers, when a tag is to be signed. */
+  signers: TrustedSigners | undefined;
   key: SigningKey | undefined;
   workDir: string;
   workspaceRoot: string;
@@ -175,7 +182,7 @@ async function carryOut(action: PromotionAction, ctx: CarryContext): Promise<voi
   switch (action.kind) {
     case 'create-tag': {
       const sign = action.signatureRequired
-        ? (tag: string, commit: string) => createSignedTag(ctx.workspaceRoot, tag, `${tag}\n\nPromoted from ${ctx.planned.rcTag} without rebuilding.`, { rev: commit })
+        ? (tag: string, commit: string) => createTrustedSignedTag(ctx.workspaceRoot, tag, `${tag}\n\nPromoted from ${ctx.planned.rcTag} without rebuilding.`, ctx.signers!, { rev: commit })
         : undefined;
       await ctx.store.createTag(action.tag, action.commit, sign, ctx.logger);
       return;

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mapFsError, writeTextAtomically } from '@runway/atomic-write';
-import { createLocalTag, git } from '@runway/git';
+import { createLocalTag, localTagCommits } from '@runway/git';
 import type { Logger } from '@runway/log';
 import { publishFiles, releasePath } from '@runway/publisher-directory';
 import type { LocalAsset } from '../release-context';
@@ -32,15 +32,6 @@ export interface ReleaseStore {
   publish(tag: string, commit: string, assets: readonly LocalAsset[], options: { makeLatest: boolean; notes: string }, logger: Logger): Promise<void>;
 }
 
-/** The clone's tags (a directory registry has none of its own): tag → commit, annotated tags peeled. */
-export async function localTags(workspaceRoot: string): Promise<Record<string, string>> {
-  const out = await git(workspaceRoot, ['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)', 'refs/tags']);
-  return Object.fromEntries(out.split('\n').filter(Boolean).map((line) => {
-    const [tag, object, peeled] = line.split('\0');
-    return [tag, peeled || object];
-  }));
-}
-
 /**
  * The directory registry's releases: `<dir>/releases/download/<tag>/`, published in one atomic
  * rename of a staged folder (`publishFiles`); tags are the clone's local tags, as for a release.
@@ -49,7 +40,8 @@ export function directoryStore(dir: string, workspaceRoot: string): ReleaseStore
   const folder = (tag: string) => join(dir, releasePath(tag));
   return {
     location: join(dir, 'releases', 'download'),
-    tags: () => localTags(workspaceRoot),
+    // A directory registry has no tags of its own: the clone's are the release tags.
+    tags: () => localTagCommits(workspaceRoot),
     async release(tag) {
       const names = await readdir(folder(tag)).catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT') return undefined;

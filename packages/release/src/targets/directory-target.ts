@@ -5,7 +5,7 @@ import { mapFsError, writeTextAtomically } from '@runway/atomic-write';
 import { UserError } from '@runway/errors';
 import { createLocalTag, hasRemote, localTagCommit, remoteRefsContaining } from '@runway/git';
 import { hasReleaseFolder, listStoredFiles, publishFiles, readDirectoryRegistry, releasePath, requirePublishedFiles, updateDirectoryRegistry } from '@runway/publisher-directory';
-import { addEntry } from '@runway/registry';
+import { addEntry, REGISTRY_FILE } from '@runway/registry';
 import { projectReleaseTag } from '@runway/release-policy';
 import { resolveDownloadUrl } from '@runway/safe-archive';
 import { sameAsset } from '../plan-release';
@@ -43,7 +43,7 @@ export interface DirectoryTargetOptions {
 export function directoryTarget(options: DirectoryTargetOptions): TargetAdapter {
   const { dir, baseUrl, workspaceRoot, now } = options;
   const signing = options.signing ?? releaseSigningLoader({}, workspaceRoot);
-  const registryPath = join(dir, 'registry.json');
+  const registryPath = join(dir, REGISTRY_FILE);
   const adapter: TargetAdapter = {
     kind: 'directory',
     async inspect(tag, assetNames): Promise<TargetState> {

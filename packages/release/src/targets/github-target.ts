@@ -1,7 +1,7 @@
 import { TransientError, UserError, withRetry } from '@runway/errors';
 import { commitFiles, fetchBranchTip, hasRemote, mapGitFailure, pushCommit, pushTagAt, readFileAt, remoteTagCommit, type GitIdentity } from '@runway/git';
 import { assetSha256, publishRelease, type GitHubApi, type ReleaseInfo } from '@runway/publisher-github';
-import { addEntry, emptyRegistry, isDeprecated, payloadVersions, parseRegistry, registryForUpdate, type Registry, type RegistryEntry } from '@runway/registry';
+import { addEntry, emptyRegistry, REGISTRY_FILE, isDeprecated, payloadVersions, parseRegistry, registryForUpdate, type Registry, type RegistryEntry } from '@runway/registry';
 import { indexSignedBy, nextIndexFiles, TRUST_FILES } from '@runway/trust';
 import { decideLatest, projectReleaseTag } from '@runway/release-policy';
 import { sameAsset } from '../plan-release';
@@ -12,7 +12,6 @@ import type { ExistingAsset, TargetAdapter, TargetState } from './target-adapter
 
 /** How many times the registry commit is rebuilt on a moved branch before giving up. */
 export const REGISTRY_PUSH_ATTEMPTS = 20;
-const REGISTRY_FILE = 'registry.json';
 const SIGNATURE_FILE = TRUST_FILES.indexSignature;
 
 export interface GitHubTargetOptions {

@@ -8,9 +8,6 @@ import { preflightSteps, planStep, signStep } from '../steps';
 import { entryUrls } from '../steps/plan';
 import type { ReleaseOptions } from '../types';
 
-/** The RC-scoped registry file among an RC's assets (registry format, URLs into the RC release). */
-export const RC_REGISTRY_FILE = 'registry.json';
-
 /**
  * The preflight of one project of an RC: the commit, validation, policy, build, prebuilt
  * environments and the unpacking check, but neither the per-project signing (the RC has ONE

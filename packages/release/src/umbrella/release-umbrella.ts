@@ -6,7 +6,7 @@ import { formatError, UserError } from '@runway/errors';
 import type { Logger } from '@runway/log';
 import { createGitHubApi, type GitHubApi } from '@runway/publisher-github';
 import { git } from '@runway/git';
-import { addEntry, emptyRegistry } from '@runway/registry';
+import { addEntry, emptyRegistry, REGISTRY_FILE } from '@runway/registry';
 import { decideLatest, decideUmbrellaPublication, isOverridableTag, type UmbrellaPublication, type UmbrellaTrigger } from '@runway/release-policy';
 import { nextIndexFiles, TRUST_FILES, type ReleasedProject } from '@runway/trust';
 import type { LocalAsset } from '../release-context';
@@ -23,7 +23,7 @@ import { requireRemote } from '../targets/github-target';
 import type { ReleaseOutcome, ReleaseTarget } from '../types';
 import { directoryUmbrella } from './directory-umbrella';
 import { githubUmbrella } from './github-umbrella';
-import { prepareCandidate, RC_REGISTRY_FILE, type PreparedCandidate } from './rc-candidate';
+import { prepareCandidate, type PreparedCandidate } from './rc-candidate';
 import { renderUmbrellaBody, serializeUmbrella, umbrellaDocument, UMBRELLA_FILE, type UmbrellaDocument } from './umbrella-document';
 import type { UmbrellaTarget } from './umbrella-target';
 
@@ -291,7 +291,7 @@ async function rcRegistryAssets(ctx: UmbrellaContext): Promise<LocalAsset[]> {
   for (const c of candidates) registry = addEntry(registry, c.project, c.entry, now, c.section).registry;
   const index = nextIndexFiles({ next: registry, previous: undefined, key: signing.key, now });
   const written: LocalAsset[] = [];
-  for (const [name, text] of [[RC_REGISTRY_FILE, index.registry], [TRUST_FILES.indexSignature, index.signature]] as const) {
+  for (const [name, text] of [[REGISTRY_FILE, index.registry], [TRUST_FILES.indexSignature, index.signature]] as const) {
     if (text === undefined) continue;
     const path = join(ctx.workDir, name);
     await writeFile(path, text);

@@ -1,13 +1,12 @@
 import { join } from 'node:path';
 import { escapeText, type Logger } from '@runway/log';
+import { REGISTRY_FILE } from '@runway/registry';
 import { loadRegistry, type LoadedRegistry, type RegistrySource } from '@runway/runtime-client';
 import { emptyTrustState, type PublicKey } from '@runway/trust';
 import type { TargetAdapter } from '../targets/target-adapter';
 import type { ReleaseTarget } from '../types';
 import type { ValidationScope } from './validation-scope';
 
-/** The file every registry is published as, in the repository and among an RC's assets. */
-const REGISTRY_FILE = 'registry.json';
 /** A registry read that stays silent this long fails (and is retried), as for `runway runtime`. */
 const REGISTRY_IDLE_TIMEOUT_MS = 30_000;
 

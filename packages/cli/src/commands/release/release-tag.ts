@@ -7,7 +7,7 @@ import {
 } from '@runway/git';
 import { formatIssues } from '@runway/manifest';
 import { umbrellaTrigger } from '@runway/release-policy';
-import { createSignedTag, readTrustedSigners, verifyTagSignature } from '@runway/tag-signatures';
+import { createTrustedSignedTag, readTrustedSigners } from '@runway/tag-signatures';
 import { validateProject } from '@runway/project-files';
 import type { Logger } from '@runway/log';
 import { mapGitError } from '../../git-failure';
@@ -71,17 +71,6 @@ async function tagSubject(root: string, name: string): Promise<TagSubject> {
     tag: manifest ? `${manifest.name}@${manifest.version}` : undefined,
     title: manifest ? `${manifest.name} ${manifest.version}` : name,
   };
-}
-
-/**
- * Checks the tag just signed as the release will (against the trusted signers of the remote's
- * default branch); removes it again when it would be refused, so nothing unusable is pushed.
- */
-async function checkNewSignature(root: string, tag: string, signersCommit: string, signersName: string): Promise<void> {
-  const result = await verifyTagSignature(root, tag, await readTrustedSigners(root, signersCommit));
-  if (result.status === 'verified') return;
-  await deleteLocalTag(root, tag);
-  throw new UserError(`not pushing ${tag}: ${result.message} (signers of ${signersName}); the local tag was removed again`, { hint: result.fix });
 }
 
 /**
@@ -159,8 +148,9 @@ export async function releaseTag(options: ReleaseTagOptions, io: ReleaseTagIo): 
   }
 
   if (options.sign) {
-    await createSignedTag(root, tag, message, { rev: sha, format: options.signingFormat, key: options.signingKey });
-    await checkNewSignature(root, tag, remoteTip!, `${remote}/${defaultBranch}`);
+    // Checked against the signers of the remote's default branch, as the release will check it.
+    const signers = { ...await readTrustedSigners(root, remoteTip!), source: `.github/ at ${remote}/${defaultBranch}` };
+    await createTrustedSignedTag(root, tag, message, signers, { rev: sha, format: options.signingFormat, key: options.signingKey });
   } else {
     await git(`create the tag ${tag}`, createAnnotatedTag(root, tag, message, sha));
   }
