@@ -1,4 +1,4 @@
-import type { GatedRelease } from '@runway/changelog';
+import { gateFilesFor, type GatedRelease } from '@runway/changelog';
 import { checkChangelogGateAt } from '@runway/changelog-file';
 import { UserError } from '@runway/errors';
 import { git, localTagCommit } from '@runway/git';
@@ -48,6 +48,8 @@ export async function enforceReleasePolicy(input: PolicyGateInput): Promise<void
 async function changelogProblems(input: PolicyGateInput): Promise<PolicyProblem[]> {
   const version = parseSemver(input.version);
   if (!version || !isStable(version)) return [];
+  // Most releases are outside the gate's scope (by default it covers the umbrella only): no git reads for them.
+  if (!gateFilesFor(input.policy.changelog, input.release)) return [];
   const prefix = input.release.kind === 'umbrella' ? 'v' : `${input.release.name}@`;
   const tags = await readGitTagFacts(input.workspaceRoot, `${prefix}*`);
   const published = tags.tags.map((t) => t.slice(prefix.length));
@@ -79,6 +81,8 @@ async function signatureProblems(input: PolicyGateInput): Promise<PolicyProblem[
     if (!required) return [];
     return [{ message: `${tag} names ${tagged.slice(0, 12)}, but this release is of ${input.taggedCommit.slice(0, 12)}: its signature does not vouch for it`, fix: `release from the tagged commit (git checkout ${tag})` }];
   }
+  // A lightweight tag carries no signature, which an optional policy accepts: no signers to read.
+  if (!required && (await git(root, ['cat-file', '-t', `refs/tags/${tag}`])).trim() !== 'tag') return [];
   const signers = await trustedSigners(root, policy.signersRef, required);
   if ('problem' in signers) return [signers.problem];
   const result = await verifyTagSignature(root, tag, signers);
