@@ -7,7 +7,7 @@ export { installFromRegistry, DEFAULT_DOWNLOAD_IDLE_TIMEOUT_MS, type InstallFrom
 export { chooseInstall, artifactFor, prebuiltFor, prebuiltPlatforms, type ArtifactKind, type ChosenArtifact, type ChoiceOptions, type InstallChoice } from './choose-artifact';
 export { execInstalledRuntime, type ExecInstalledRequest, type ExecInstalledResult } from './exec-installed';
 export { removeRuntime, verifyRuntime, installedVersions, type VerifyResult } from './manage-installed';
-export { RECEIPT_FILE, describeTree, compareTrees, readReceipt, describeArtifact, type InstallReceipt, type ReceiptArtifact, type ReceiptTrust } from './install-receipt';
+export { RECEIPT_FILE, describeTree, compareTrees, readReceipt, describeArtifact, type InstallReceipt, type ReceiptHeader, type ReceiptArtifact, type ReceiptTrust } from './install-receipt';
 export { checkInstallTarget, installPath } from './install-paths';
 export { hostPlatform, hostPlatforms, platformsFrom } from './host-platform';
 export { clientPaths, parseRegistriesConfig, readRegistriesConfig, type ClientPaths, type ConfiguredRegistry } from './settings';

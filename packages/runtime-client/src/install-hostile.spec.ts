@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '@runway/log';
 import { installRuntime, type InstallRequest } from './install-runtime';
+import { readReceipt } from './install-receipt';
 import { UnsafeArchiveError } from '@runway/safe-archive';
 import { tarBytes, tgzBytes, testdir, type RawTarEntry } from '@runway/test-utils';
 
@@ -61,6 +62,11 @@ const hostile: Array<[string, Buffer, RegExp, Partial<InstallRequest>?]> = [
   ['a hardlink pointing outside', tgzBytes([...good, { path: 'py/h', type: '1', linkpath: '../../../etc/passwd' }]), /hardlink "py\/h" -> "\.\.\/\.\.\/\.\.\/etc\/passwd" points outside/],
   ['an absolute hardlink', tgzBytes([...good, { path: 'py/h', type: '1', linkpath: '/etc/passwd' }]), /points outside/],
   ['a hardlink to a directory', tgzBytes([...good, dirEntry('py/d/'), { path: 'py/h', type: '1', linkpath: 'py/d' }]), /does not point to a file extracted earlier/],
+  ['a hardlink to a symlink', tgzBytes([...good, { path: 'py/s', type: '2', linkpath: 'setup.sh' }, { path: 'py/h', type: '1', linkpath: 'py/s' }]), /does not point to a file extracted earlier/],
+  ['a hardlink through a symlink', tgzBytes([...good, dirEntry('py/d/'), file('py/d/f'), { path: 'py/s', type: '2', linkpath: 'd' }, { path: 'py/h', type: '1', linkpath: 'py/s/f' }]), /does not point to a file extracted earlier/],
+  ['a hardlink to a file not yet extracted', tgzBytes([...good, { path: 'py/h', type: '1', linkpath: 'py/later' }, file('py/later')]), /does not point to a file extracted earlier/],
+  ['a folder at a file\'s path', tgzBytes([...good, dirEntry('py/setup.sh/')]), /"py\/setup.sh\/?" appears twice/],
+  ['a symlink at a file\'s path', tgzBytes([...good, { path: 'py/setup.sh', type: '2', linkpath: 'x' }]), /"py\/setup.sh" appears twice/],
   ['a character device', tgzBytes([...good, { path: 'py/tty', type: '3' }]), /is a CharacterDevice/],
   ['a block device', tgzBytes([...good, { path: 'py/sda', type: '4' }]), /is a BlockDevice/],
   ['a fifo', tgzBytes([...good, { path: 'py/pipe', type: '6' }]), /is a FIFO/],
@@ -114,14 +120,16 @@ describe('installing hostile or broken archives', () => {
       { path: 'py/bin/tool2', type: '1', linkpath: 'py/bin/tool' }, { path: 'py/bin/up', type: '2', linkpath: '../setup.sh' },
     ]);
     const { dir, result } = await installBytes(bytes);
-    const { outcome, path, receipt } = await result;
+    const { outcome, path } = await result;
     expect(outcome).toBe('installed');
     expect(path).toBe(join(dir, 'py-1.0.0'));
     expect(await readFile(join(path, 'current'), 'utf8')).toBe('tool');
     expect(await readlink(join(path, 'bin/up'))).toBe('../setup.sh');
     expect((await lstat(join(path, 'bin/tool'))).mode & 0o7777).toBe(0o750);
     expect((await lstat(join(path, 'bin/tool2'))).nlink).toBe(2);
-    expect(receipt.files.map((f) => `${f.type} ${f.path}`)).toEqual(['dir .', 'dir bin', 'file bin/tool', 'hardlink bin/tool2', 'symlink bin/up', 'symlink current', 'file setup.sh']);
+    const { files } = (await readReceipt(path))!;
+    expect(files.map((f) => `${f.type} ${f.path}`)).toEqual(['dir .', 'file setup.sh', 'dir bin', 'file bin/tool', 'symlink current', 'hardlink bin/tool2', 'symlink bin/up']);
+    expect(files.find((f) => f.path === 'bin/tool2')).toEqual({ ...files.find((f) => f.path === 'bin/tool'), path: 'bin/tool2', type: 'hardlink', target: 'bin/tool' });
     expect(await listAll(dir)).toEqual(['.keep', 'py-1.0.0', 'py-1.0.0/.runway-install.json', 'py-1.0.0/bin', 'py-1.0.0/bin/tool', 'py-1.0.0/bin/tool2', 'py-1.0.0/bin/up', 'py-1.0.0/current', 'py-1.0.0/setup.sh']);
   });
 

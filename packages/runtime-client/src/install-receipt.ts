@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, open, readdir, readlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomically } from '@runway/atomic-write';
 import { UserError } from '@runway/errors';
 import { escapeText } from '@runway/log';
 import { readLocalText, type ExtractedItem } from '@runway/safe-archive';
@@ -59,6 +60,69 @@ export interface InstallReceipt {
   trust?: ReceiptTrust;
   /** The artifact installed (absent: the source package). `checksum` and `size` are that artifact's. */
   artifact?: ReceiptArtifact;
+}
+
+/** A receipt without its `files`: what the installer keeps in memory and returns. */
+export type ReceiptHeader = Omit<InstallReceipt, 'files'>;
+
+/** One entry of `files` as written: one line each, so a receipt can be written while extracting. */
+function entryLine(item: ExtractedItem): string {
+  return `\n    ${JSON.stringify(item)}`;
+}
+
+/** Entries are written in batches of about this many bytes. */
+const ENTRIES_BATCH = 256 * 1024;
+
+/**
+ * The `files` of a receipt being collected in a scratch file as the extractor reports them, so
+ * the installer's memory does not grow with the number of entries (a Debian environment has tens
+ * of thousands). `writeReceipt` copies the file into the receipt.
+ */
+export class ReceiptEntries {
+  private pending = '';
+  count = 0;
+  private constructor(readonly path: string, private readonly file: FileHandle) {}
+
+  /** Creates the scratch file, which must not exist yet. */
+  static async create(path: string): Promise<ReceiptEntries> {
+    return new ReceiptEntries(path, await open(path, 'wx', 0o600));
+  }
+
+  async add(item: ExtractedItem): Promise<void> {
+    this.count++;
+    this.pending += `,${entryLine(item)}`;
+    if (this.pending.length >= ENTRIES_BATCH) await this.flush();
+  }
+
+  /** Writes what is pending and closes the file; the entries are then complete. */
+  async close(): Promise<void> {
+    await this.flush();
+    await this.file.close();
+  }
+
+  private async flush(): Promise<void> {
+    const text = this.pending;
+    this.pending = '';
+    await this.file.write(text);
+  }
+}
+
+/**
+ * Writes a receipt into `target`: the header pretty-printed, then `files` one entry a line: in
+ * memory, or the folder itself (`root`) followed by the entries collected on disk. Through an
+ * exclusively created temporary file renamed over its name, so a link the package planted is
+ * never followed.
+ */
+export async function writeReceipt(target: string, header: ReceiptHeader, files: readonly ExtractedItem[] | { root: ExtractedItem; rest: ReceiptEntries }): Promise<void> {
+  const head = JSON.stringify({ ...header, files: [] }, null, 2);
+  const inMemory = 'rest' in files ? [files.root] : files;
+  await writeFileAtomically(join(target, RECEIPT_FILE), async (file) => {
+    await file.write(`${head.slice(0, head.lastIndexOf('[]'))}[${inMemory.map(entryLine).join(',')}`);
+    if ('rest' in files) {
+      for await (const chunk of createReadStream(files.rest.path)) await file.write(chunk as Buffer);
+    }
+    await file.write('\n  ]\n}\n');
+  });
 }
 
 async function sha256File(path: string): Promise<string> {

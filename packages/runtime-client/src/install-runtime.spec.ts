@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryLogger } from '@runway/log';
 import { testdir } from '@runway/test-utils';
 import { installRuntime, type InstallRequest } from './install-runtime';
+import { readReceipt, RECEIPT_FILE } from './install-receipt';
 import { removeRuntime, verifyRuntime } from './manage-installed';
 import { httpServer } from '@runway/test-utils';
 import { tgzBytes } from '@runway/test-utils';
@@ -90,11 +91,14 @@ describe('installRuntime', () => {
     let printed = '';
     out.on('data', (c) => { printed += c; });
     const req = await request(`file://${join(root, 'py.tar.gz')}`, { setup: { platform: 'nowhere-amd64', env: { PATH: process.env.PATH }, stdout: out, stderr: out } });
-    const { path, receipt } = await installRuntime(req);
+    const { path, receipt, entries } = await installRuntime(req);
     expect(printed).toBe('setting up py 1.0.0\n');
     expect(await readFile(join(path, 'setup.out'), 'utf8')).toBe(`py@1.0.0 in ${path}\n`);
     expect(receipt.setup).toBe('setup.sh');
-    expect(receipt.files.map((f) => f.path)).toContain('setup.out');
+    const written = await readReceipt(path);
+    expect(written).toMatchObject({ setup: 'setup.sh' });
+    expect(written!.files.map((f) => f.path)).toContain('setup.out');
+    expect(written!.files).toHaveLength(entries);
     expect((await verifyRuntime(req.dir, 'py', '1.0.0')).ok).toBe(true);
   });
 
@@ -134,8 +138,14 @@ describe('installRuntime', () => {
     const sparse = tgzBytes([{ path: 'py/a/b/c.txt', content: 'c' }, { path: 'py/private/', type: '5', mode: 0o700 }, { path: 'py/private/k', content: 'k', mode: 0o600 }]);
     const root = await testdir({ 'py.tar.gz': sparse });
     const req = await request(`file://${join(root, 'py.tar.gz')}`, { checksum: sha256(sparse), size: sparse.length });
-    const { receipt } = await installRuntime(req);
-    expect(receipt.files.map((f) => `${f.type} ${f.path} ${f.mode.toString(8)}`)).toEqual(['dir . 755', 'dir a 755', 'dir a/b 755', 'file a/b/c.txt 644', 'dir private 700', 'file private/k 600']);
+    const { path, entries } = await installRuntime(req);
+    // In the package's order; folders it leaves implicit come last, once their mode is final.
+    const { files } = (await readReceipt(path))!;
+    expect(files.map((f) => `${f.type} ${f.path} ${f.mode.toString(8)}`)).toEqual(['dir . 755', 'file a/b/c.txt 644', 'dir private 700', 'file private/k 600', 'dir a 755', 'dir a/b 755']);
+    expect(entries).toBe(6);
+    // One entry a line, written as extracted.
+    const lines = (await readFile(join(path, RECEIPT_FILE), 'utf8')).split('\n');
+    expect(lines.filter((line) => /^ {4}\{"path":/.test(line))).toHaveLength(6);
     expect(await verifyRuntime(req.dir, 'py', '1.0.0')).toMatchObject({ ok: true, problems: [] });
   });
 

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mapFsError, writeTextAtomically } from '@runway/atomic-write';
+import { mapFsError } from '@runway/atomic-write';
 import { UserError, type RetryOptions } from '@runway/errors';
 import type { Logger } from '@runway/log';
-import { deadlineAfter, extractTarball, openDownload, UnsafeArchiveError, withRetryBefore, type ExtractedItem } from '@runway/safe-archive';
+import { deadlineAfter, extractTarball, openDownload, UnsafeArchiveError, withRetryBefore } from '@runway/safe-archive';
 import { withInstallLock } from './install-lock';
-import { checkReceiptFor, describeArtifact, describeTree, readReceipt, RECEIPT_FILE, rootItem, type InstallReceipt, type ReceiptArtifact, type ReceiptTrust } from './install-receipt';
+import { checkReceiptFor, describeArtifact, describeTree, readReceipt, RECEIPT_FILE, ReceiptEntries, rootItem, writeReceipt, type ReceiptArtifact, type ReceiptHeader, type ReceiptTrust } from './install-receipt';
 import { checkInstallTarget, installPath } from './install-paths';
 import { chooseSetupScript, runSetupScript } from './setup-script';
 
@@ -55,15 +55,10 @@ export interface InstallRequest {
 export interface InstallResult {
   outcome: 'installed' | 'unchanged';
   path: string;
-  receipt: InstallReceipt;
-}
-
-/**
- * Writes the receipt through an exclusively created temporary file renamed over its name, so a
- * link the package planted is never followed.
- */
-function writeReceipt(target: string, receipt: InstallReceipt): Promise<void> {
-  return writeTextAtomically(join(target, RECEIPT_FILE), `${JSON.stringify(receipt, null, 2)}\n`);
+  /** The receipt written into the folder, without its list of files. */
+  receipt: ReceiptHeader;
+  /** How many entries the receipt lists (the folder itself included). */
+  entries: number;
 }
 
 /** Moves a folder out of sight in one rename, then deletes it: readers never see half a runtime. */
@@ -111,9 +106,9 @@ export async function installRuntime(req: InstallRequest): Promise<InstallResult
  * A prebuilt environment is ready to run as unpacked: `runtime.yml` (a regular file) and
  * `isolated/` (a folder) at its top. Anything else is refused before it is renamed into place.
  */
-function checkPrebuiltLayout(label: string, items: readonly ExtractedItem[]): void {
-  const has = (path: string, type: ExtractedItem['type']) => items.some((i) => i.path === path && i.type === type);
-  if (!has('runtime.yml', 'file') || !has('isolated', 'dir')) {
+async function checkPrebuiltLayout(label: string, unpacked: string): Promise<void> {
+  const is = (path: string, type: 'file' | 'dir') => lstat(join(unpacked, path)).then((info) => (type === 'file' ? info.isFile() : info.isDirectory()), () => false);
+  if (!(await is('runtime.yml', 'file')) || !(await is('isolated', 'dir'))) {
     throw new UnsafeArchiveError(label, 'the prebuilt environment must hold runtime.yml and the folder isolated/ at its top');
   }
 }
@@ -131,9 +126,13 @@ async function installLocked(req: InstallRequest): Promise<InstallResult> {
       });
     }
     if (receipt?.checksum === req.checksum) {
-      // Installed before keys were pinned: the package is the one just verified, so the receipt learns how.
-      if (req.trust && !receipt.trust) await writeReceipt(target, Object.assign(receipt, { registry: req.registry, trust: req.trust }));
-      return { outcome: 'unchanged', path: target, receipt };
+      const { files, ...header } = receipt;
+      if (req.trust && !receipt.trust) {
+        // Installed before keys were pinned: the package is the one just verified, so the receipt learns how.
+        Object.assign(header, { registry: req.registry, trust: req.trust });
+        await writeReceipt(target, header, files);
+      }
+      return { outcome: 'unchanged', path: target, receipt: header, entries: files.length };
     }
     if (receipt) {
       throw new UserError(`${req.name}@${req.version} is installed at ${target} from a package with checksum ${receipt.checksum}, but the registry now lists ${req.checksum}`, {
@@ -148,44 +147,57 @@ async function installLocked(req: InstallRequest): Promise<InstallResult> {
   const label = `${req.name}@${req.version}`;
   try {
     const deadline = deadlineAfter(req.deadlineMs ?? defaultDownloadDeadlineMs(req.size));
+    // The receipt's entries go to a file beside the unpacked folder (a name no runtime can have).
+    const entriesFile = join(staging, '.receipt-files');
     const extracted = await withRetryBefore(deadline, async () => {
       await rm(staging, { recursive: true, force: true });
       await mkdir(staging);
-      return extractTarball(openDownload(req.url, { idleTimeoutMs: req.idleTimeoutMs, deadline }), label, {
-        dest: staging,
-        topLevel: req.name,
-        maxBytes: req.maxBytes,
-        maxEntries: req.maxEntries,
-        expected: { checksum: req.checksum, size: req.size },
-        onProgress: req.onProgress && ((bytes) => req.onProgress!(bytes, req.size)),
-      });
+      const collected = await ReceiptEntries.create(entriesFile);
+      try {
+        const result = await extractTarball(openDownload(req.url, { idleTimeoutMs: req.idleTimeoutMs, deadline }), label, {
+          dest: staging,
+          topLevel: req.name,
+          maxBytes: req.maxBytes,
+          maxEntries: req.maxEntries,
+          expected: { checksum: req.checksum, size: req.size },
+          onProgress: req.onProgress && ((bytes) => req.onProgress!(bytes, req.size)),
+          onItem: (item) => {
+            if (item.path === RECEIPT_FILE) throw new UnsafeArchiveError(label, `the package contains ${RECEIPT_FILE}, the name of runway's install receipt`);
+            return collected.add(item);
+          },
+        });
+        return { ...result, collected };
+      } finally {
+        await collected.close();
+      }
     }, {
       ...req.retry,
       onRetry: (err, attempt) => req.logger.warn(`${err.message}; retrying (attempt ${attempt + 1})`),
     });
-    if (extracted.items.some((i) => i.path === RECEIPT_FILE)) throw new UnsafeArchiveError(label, `the package contains ${RECEIPT_FILE}, the name of runway's install receipt`);
-    if (req.artifact?.kind === 'prebuilt') checkPrebuiltLayout(label, extracted.items);
+    if (req.artifact?.kind === 'prebuilt') await checkPrebuiltLayout(label, join(staging, req.name));
     await rename(join(staging, req.name), target);
     // From here on the folder is visible: any failure (setup, receipt write) removes it again.
     try {
-      let files: ExtractedItem[] = [await rootItem(target), ...extracted.items.sort((a, b) => (a.path < b.path ? -1 : 1))];
-      let script: string | null = null;
-      if (req.setup && req.artifact?.kind !== 'prebuilt') {
-        script = await chooseSetupScript(target, req.setup.platform);
-        req.logger.info(`running ${script} for ${label}`);
-        await runSetupScript({ installDir: target, script, name: req.name, version: req.version, ...req.setup });
-        files = await describeTree(target);
-      }
-      const receipt: InstallReceipt = {
+      const header: ReceiptHeader = {
         format: 1, kind: 'runway-install', name: req.name, version: req.version,
         checksum: extracted.checksum, size: extracted.size, source: req.url,
-        installed_at: req.now().toISOString(), setup: script, files,
+        installed_at: req.now().toISOString(), setup: null,
         ...(req.registry !== undefined && { registry: req.registry }),
         ...(req.trust && { trust: req.trust }),
         ...(req.artifact && { artifact: req.artifact }),
       };
-      await writeReceipt(target, receipt);
-      return { outcome: 'installed', path: target, receipt };
+      if (req.setup && req.artifact?.kind !== 'prebuilt') {
+        const script = await chooseSetupScript(target, req.setup.platform);
+        req.logger.info(`running ${script} for ${label}`);
+        await runSetupScript({ installDir: target, script, name: req.name, version: req.version, ...req.setup });
+        // The script may have changed anything: the receipt lists the tree as it left it.
+        const files = await describeTree(target);
+        header.setup = script;
+        await writeReceipt(target, header, files);
+        return { outcome: 'installed', path: target, receipt: header, entries: files.length };
+      }
+      await writeReceipt(target, header, { root: await rootItem(target), rest: extracted.collected });
+      return { outcome: 'installed', path: target, receipt: header, entries: extracted.collected.count + 1 };
     } catch (err) {
       await discardFolder(req.dir, req.name, target);
       throw err;

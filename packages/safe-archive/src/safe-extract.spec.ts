@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { createGzip, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { tarBytes, tgzBytes, testdir, type RawTarEntry } from '@runway/test-utils';
-import { extractTarball, UnsafeArchiveError, type ExtractOptions } from './safe-extract';
+import { extractTarball, UnsafeArchiveError, type ExtractedItem, type ExtractOptions } from './safe-extract';
 
 const MiB = 1024 * 1024;
 const good: RawTarEntry[] = [{ path: 'py/', type: '5' }, { path: 'py/setup.sh', content: '#!/bin/sh\n', mode: 0o755 }];
@@ -39,7 +39,9 @@ function counting(chunks: Buffer[]): { source: AsyncIterable<Buffer>; read: () =
 async function extract(source: AsyncIterable<Uint8Array> | Buffer, overrides: Partial<ExtractOptions> = {}) {
   const dest = await testdir();
   const input = Buffer.isBuffer(source) ? Readable.from([source]) : source;
-  const result = extractTarball(input, 'py@1.0.0', { dest, topLevel: 'py', maxBytes: 64 * MiB, maxEntries: 1000, ...overrides });
+  const items: ExtractedItem[] = [];
+  const result = extractTarball(input, 'py@1.0.0', { dest, topLevel: 'py', maxBytes: 64 * MiB, maxEntries: 1000, onItem: (item) => void items.push(item), ...overrides })
+    .then((done) => ({ ...done, items }));
   return { dest, result };
 }
 
@@ -88,6 +90,42 @@ describe('extractTarball: modes', () => {
     const mode = async (p: string) => ((await lstat(join(dest, 'py', p))).mode & 0o7777).toString(8);
     expect(await Promise.all(['.', 'open', 'tool', 'shared', 'unreadable', 'private'].map(mode))).toEqual(['755', '644', '755', '755', '400', '600']);
     expect(items.map((i) => `${i.path} ${i.mode.toString(8)}`)).toEqual(['open 644', 'tool 755', 'shared 755', 'unreadable 400', 'private 600']);
+  });
+});
+
+describe('extractTarball: entries handed to onItem, not kept', () => {
+  it('reports each entry once with its final mode: a folder left implicit at its later entry, or at the end', async () => {
+    const { result } = await extract(tgzBytes([
+      { path: 'py/a/b/one', content: '1' }, { path: 'py/a/', type: '5', mode: 0o700 }, { path: 'py/c/two', content: '2' },
+    ]));
+    const { items, entries } = await result;
+    expect(items.map((i) => `${i.type} ${i.path} ${i.mode.toString(8)}`)).toEqual(['file a/b/one 644', 'dir a 700', 'file c/two 644', 'dir a/b 755', 'dir c 755']);
+    expect(entries).toBe(5);
+  });
+
+  it('describes a hardlink by its source file as written, hashing a source once for many links', async () => {
+    const { result } = await extract(tgzBytes([
+      ...good, { path: 'py/big', content: 'payload', mode: 0o700 }, { path: 'py/l1', type: '1', linkpath: 'py/big' }, { path: 'py/l2', type: '1', linkpath: 'py/l1' },
+    ]));
+    const { items } = await result;
+    const big = items.find((i) => i.path === 'big')!;
+    expect(big).toMatchObject({ type: 'file', mode: 0o700, size: 7 });
+    expect(items.filter((i) => i.type === 'hardlink')).toEqual([
+      { path: 'l1', type: 'hardlink', mode: 0o700, size: 7, sha256: big.sha256, target: 'big' },
+      { path: 'l2', type: 'hardlink', mode: 0o700, size: 7, sha256: big.sha256, target: 'l1' },
+    ]);
+  });
+
+  it('refuses a folder declared twice, like a file', async () => {
+    const { result } = await extract(tgzBytes([...good, { path: 'py/d/', type: '5' }, { path: 'py/d/', type: '5', mode: 0o700 }]));
+    await expect(result).rejects.toThrowError(/entry "py\/d\/" appears twice/);
+  });
+
+  it('stops at the first entry onItem refuses, with its error', async () => {
+    const { result } = await extract(tgzBytes([...good, { path: 'py/x', content: 'x' }]), {
+      onItem: (item) => { if (item.path === 'setup.sh') throw new UnsafeArchiveError('py@1.0.0', 'no setup.sh here'); },
+    });
+    await expect(result).rejects.toThrowError(/no setup.sh here/);
   });
 });
 

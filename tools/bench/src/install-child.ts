@@ -13,5 +13,5 @@ installRuntime({
   maxBytes: DEFAULT_MAX_BYTES, maxEntries: DEFAULT_MAX_ENTRIES, idleTimeoutMs: 60_000,
   logger: { info: () => undefined, warn: (m) => console.error(m), error: (m) => console.error(m) }, now: () => new Date(),
 }).then((r) => {
-  console.log(JSON.stringify({ ms: Number(process.hrtime.bigint() - start) / 1e6, rssAfterLoad, files: r.receipt.files.length }));
+  console.log(JSON.stringify({ ms: Number(process.hrtime.bigint() - start) / 1e6, rssAfterLoad, files: r.entries }));
 });

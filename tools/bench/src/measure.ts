@@ -24,16 +24,26 @@ export interface Measurement {
  * of the times the runs reported themselves) and the highest peak RSS reported.
  */
 export async function measure(fn: () => Promise<RunStats | void>, runs: number): Promise<Measurement> {
-  await fn();
-  const samplesMs: number[] = [];
-  let peakRssBytes: number | undefined;
+  return (await measureInTurn([fn], runs))[0];
+}
+
+/**
+ * Like `measure` for several functions at once, taking turns (a, b, a, b, …) after one warm-up
+ * each, so a drift of the machine during the runs (a disk that slows down, another load) falls on
+ * all of them alike instead of on whichever ran last.
+ */
+export async function measureInTurn(fns: Array<() => Promise<RunStats | void>>, runs: number): Promise<Measurement[]> {
+  for (const fn of fns) await fn();
+  const samples = fns.map(() => ({ samplesMs: [] as number[], peakRssBytes: undefined as number | undefined }));
   for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    const stats = (await fn()) ?? {};
-    samplesMs.push(stats.ms ?? Number(process.hrtime.bigint() - start) / 1e6);
-    if (stats.peakRssBytes !== undefined) peakRssBytes = Math.max(peakRssBytes ?? 0, stats.peakRssBytes);
+    for (const [k, fn] of fns.entries()) {
+      const start = process.hrtime.bigint();
+      const stats = (await fn()) ?? {};
+      samples[k].samplesMs.push(stats.ms ?? Number(process.hrtime.bigint() - start) / 1e6);
+      if (stats.peakRssBytes !== undefined) samples[k].peakRssBytes = Math.max(samples[k].peakRssBytes ?? 0, stats.peakRssBytes);
+    }
   }
-  return { medianMs: median(samplesMs), samplesMs, peakRssBytes };
+  return samples.map(({ samplesMs, peakRssBytes }) => ({ medianMs: median(samplesMs), samplesMs, peakRssBytes }));
 }
 
 export function median(values: number[]): number {

@@ -33,8 +33,8 @@ async function unpackWithClient(ctx: ReleaseContext, asset: LocalAsset, what: st
       dest, topLevel: ctx.facts.manifest!.name, maxBytes: DEFAULT_MAX_BYTES, maxEntries: DEFAULT_MAX_ENTRIES,
       expected: { checksum: `sha256:${asset.sha256}`, size: asset.size },
     });
-    ctx.logger.info(`unpacked ${asset.name} with the client's extractor: ${result.items.length} entries`);
-    return result.items.length;
+    ctx.logger.info(`unpacked ${asset.name} with the client's extractor: ${result.entries} entries`);
+    return result.entries;
   } catch (err) {
     if (!(err instanceof UnsafeArchiveError)) throw err;
     throw new UserError(`the ${what} of ${ctx.options.projectRoot} cannot be installed by the client, so nothing was published: ${err.message}`, {

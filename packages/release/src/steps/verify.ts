@@ -71,7 +71,7 @@ async function verifyTarball(ctx: ReleaseContext, downloadUrl: string, checksum:
       await rm(dest, { recursive: true, force: true });
     }
   }, { attempts: DOWNLOAD_ATTEMPTS, onRetry: (err) => ctx.logger.warn(`${err.message}; retrying`) });
-  ctx.logger.info(`verified ${url}: ${result.checksum}, ${result.size} bytes, ${result.items.length} entries unpacked`);
+  ctx.logger.info(`verified ${url}: ${result.checksum}, ${result.size} bytes, ${result.entries} entries unpacked`);
 }
 
 /** Downloads a small asset (at most `MAX_SBOM_BYTES`) from its public URL, with retries. */

@@ -7,7 +7,7 @@ import { compareInstalls, serveFile } from './install';
 const MB = 1e6;
 const PLATFORM = 'debian-amd64';
 const RUNTIME = 'python-3.11-ml';
-const INSTALL_RUNS = 3;
+const INSTALL_RUNS = 5;
 
 /**
  * Issue 9's performance targets on the real `python-3.11-ml` environment (built from its committed
@@ -18,7 +18,7 @@ const INSTALL_RUNS = 3;
 export const suite: BenchSuite = {
   name: 'environments',
   issue: 'issue 9 prebuilt environments',
-  describe: `Input: \`runtimes/${RUNTIME}\` (${PLATFORM}) from its committed lock, every \`.deb\` in the warm cache. Build: \`buildEnvironment\` (mmdebstrap, lock checks, link rewrite, smoke test in bubblewrap, reproducible pack; no kept root filesystem, no build cache) against bare \`mmdebstrap --variant=custom\` with the same \`name=version\` list, sources, apt options, lean hook and cached \`.deb\`s, writing \`.tar.gz\`; one run each (minutes per build). Install: \`installRuntime\` in a child process (download from node:http on 127.0.0.1, sha256/size check, safe extraction) against \`curl -s URL | tee >(sha256sum) | tar -xz\`, median of ${INSTALL_RUNS} after a warm-up; peak RSS at two sizes (\`tiny-env\`, Debian's essential set plus BusyBox, and ${RUNTIME}). Size: the package against \`tar --sort=name --owner=0 --group=0 --numeric-owner | gzip -6 -n\` of its unpacked tree.`,
+  describe: `Input: \`runtimes/${RUNTIME}\` (${PLATFORM}) from its committed lock, every \`.deb\` in the warm cache. Build: \`buildEnvironment\` (mmdebstrap, lock checks, link rewrite, smoke test in bubblewrap, reproducible pack; no kept root filesystem, no build cache) against bare \`mmdebstrap --variant=custom\` with the same \`name=version\` list, sources, apt options, lean hook and cached \`.deb\`s, writing \`.tar.gz\`; one run each (minutes per build). Install: \`installRuntime\` in a child process (download from node:http on 127.0.0.1, sha256/size check, safe extraction) against \`curl -s URL | tee >(sha256sum) | tar -xz\`, median of ${INSTALL_RUNS} after a warm-up, the two taking turns, each into a new folder after a \`sync\` (all removed at the end); peak RSS at two sizes (\`tiny-env\`, Debian's essential set plus BusyBox, and ${RUNTIME}). Size: the package against \`tar --sort=name --owner=0 --group=0 --numeric-owner | gzip -6 -n\` of its unpacked tree.`,
   async run(ctx) {
     const { buildEnvironment, debCacheDir, debFileName, LEAN_HOOK, readLock, sourceLine } = await import('@runway/debian-env');
     const { homedir } = await import('node:os');

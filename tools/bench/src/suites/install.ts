@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describeMix, RUNTIME_200MB, writeRuntimeTree } from '../fixtures/runtime-tree';
-import { measure, runTimed, type Measurement } from '../measure';
+import { measureInTurn, runTimed, type Measurement } from '../measure';
 import { result, type BenchContext, type BenchSuite } from '../suite';
 
 const RUNS = 3;
@@ -33,33 +33,42 @@ export interface InstallComparison {
 }
 
 /**
- * `curl -s URL | tee >(sha256sum) | tar -xz` in bash, then `installRuntime` in a child process
- * (`install-child.ts`, time around the call, peak RSS), on the same served package: `runs` each
- * after one warm-up, each into an empty folder under `ctx.tmpDir`.
+ * `curl -s URL | tee >(sha256sum) | tar -xz` in bash and `installRuntime` in a child process
+ * (`install-child.ts`, time around the call, peak RSS) on the same served package, taking turns,
+ * `runs` each after one warm-up, each into a new folder under `ctx.tmpDir`. Before every run the
+ * previous one's writes are flushed (`sync`, untimed): otherwise its writeback, gigabytes for a
+ * Debian environment, lands in the next run's time, whichever tool that is. The folders are
+ * removed only at the end: ext4 checks every inode it allocates against recent deletions, so a
+ * run just after removing the last one's tree spent up to twice the system time (seen in `perf`
+ * as `recently_deleted` under `ext4_create`).
  */
 export async function compareInstalls(ctx: BenchContext, pkg: { url: string; checksum: string; size: number; runs: number; name?: string }): Promise<InstallComparison> {
+  const scratch = await mkdtemp(join(ctx.tmpDir, 'installs-'));
+  let made = 0;
   const fresh = async (name: string) => {
-    const dir = join(ctx.tmpDir, name);
-    await rm(dir, { recursive: true, force: true });
+    const dir = join(scratch, `${name}-${++made}`);
     await mkdir(dir);
+    await execa('sync');
     return dir;
   };
-  ctx.log('baseline: curl | tee >(sha256sum) | tar -xz');
-  const baseline = await measure(async () => {
-    const dir = await fresh('baseline');
-    await execa('bash', ['-c', 'set -o pipefail; curl -sf "$1" | tee >(sha256sum > "$2/../sum") | tar -xz -C "$2"', 'bench', pkg.url, dir]);
-  }, pkg.runs);
-
-  ctx.log('installRuntime');
+  ctx.log('curl | tee >(sha256sum) | tar -xz and installRuntime, in turn');
   let growth = 0;
-  const ours = await measure(async () => {
-    const dir = await fresh('ours');
-    const run = await runTimed(process.execPath, ['-r', '@runway/ts-register', join(__dirname, '..', 'install-child.ts'), pkg.url, pkg.checksum, String(pkg.size), dir, ...(pkg.name ? [pkg.name] : [])], { cwd: ctx.repoRoot });
-    const out = JSON.parse(run.stdout) as { ms: number; rssAfterLoad: number };
-    growth = Math.max(growth, run.peakRssBytes! - out.rssAfterLoad);
-    return { ms: out.ms, peakRssBytes: run.peakRssBytes };
-  }, pkg.runs);
-  for (const name of ['baseline', 'ours']) await rm(join(ctx.tmpDir, name), { recursive: true, force: true });
+  const [baseline, ours] = await measureInTurn([
+    async () => {
+      const dir = await fresh('baseline');
+      const start = process.hrtime.bigint();
+      await execa('bash', ['-c', 'set -o pipefail; curl -sf "$1" | tee >(sha256sum > "$2/../sum") | tar -xz -C "$2"', 'bench', pkg.url, dir]);
+      return { ms: Number(process.hrtime.bigint() - start) / 1e6 };
+    },
+    async () => {
+      const dir = await fresh('ours');
+      const run = await runTimed(process.execPath, ['-r', '@runway/ts-register', join(__dirname, '..', 'install-child.ts'), pkg.url, pkg.checksum, String(pkg.size), dir, ...(pkg.name ? [pkg.name] : [])], { cwd: ctx.repoRoot });
+      const out = JSON.parse(run.stdout) as { ms: number; rssAfterLoad: number };
+      growth = Math.max(growth, run.peakRssBytes! - out.rssAfterLoad);
+      return { ms: out.ms, peakRssBytes: run.peakRssBytes };
+    },
+  ], pkg.runs);
+  await rm(scratch, { recursive: true, force: true });
   return { baseline, ours, growth };
 }
 
@@ -70,7 +79,7 @@ export async function compareInstalls(ctx: BenchContext, pkg: { url: string; che
 export const suite: BenchSuite = {
   name: 'install',
   issue: 'SPEC §9 consumer client',
-  describe: `Input: the packed ${describeMix(RUNTIME_200MB)} Served by node:http on 127.0.0.1. Value: \`installRuntime\` in a child process that loads TypeScript like the \`runway\` CLI does, through \`@runway/ts-register\` (time around the call; peak RSS of the process, and its growth over the RSS after loading the modules); baseline: \`curl -s URL | tee >(sha256sum) | tar -xz\` in bash. Median of ${RUNS} runs after one warm-up, each into an empty folder.`,
+  describe: `Input: the packed ${describeMix(RUNTIME_200MB)} Served by node:http on 127.0.0.1. Value: \`installRuntime\` in a child process that loads TypeScript like the \`runway\` CLI does, through \`@runway/ts-register\` (time around the call; peak RSS of the process, and its growth over the RSS after loading the modules); baseline: \`curl -s URL | tee >(sha256sum) | tar -xz\` in bash. Median of ${RUNS} runs after one warm-up, the two taking turns, each into a new folder after a \`sync\` (all removed at the end).`,
   async run(ctx) {
     const { packTarball } = await import('@runway/pack');
     ctx.log('writing and packing the 200 MiB tree');
