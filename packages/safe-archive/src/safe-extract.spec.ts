@@ -103,7 +103,7 @@ describe('extractTarball: entries handed to onItem, not kept', () => {
     expect(entries).toBe(5);
   });
 
-  it('describes a hardlink by its source file as written, hashing a source once for many links', async () => {
+  it('describes a hardlink by its source file as written, a link to a link too', async () => {
     const { result } = await extract(tgzBytes([
       ...good, { path: 'py/big', content: 'payload', mode: 0o700 }, { path: 'py/l1', type: '1', linkpath: 'py/big' }, { path: 'py/l2', type: '1', linkpath: 'py/l1' },
     ]));

@@ -172,7 +172,10 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
   let created = 0;
   /** Folders the archive left implicit (`a/b/c` without `a/b/`): reported at their own entry or at the end. */
   const implicitDirs = new Map<string, ExtractedItem>();
-  /** Hardlink sources hashed from disk, so many links to one big file hash it once. */
+  /**
+   * Hardlink sources hashed from disk, by inode: many links to one big file, or a chain of links
+   * each naming the one before, hash its content once.
+   */
   const linkSources = new Map<string, Pick<ExtractedItem, 'mode' | 'size' | 'sha256'>>();
   let entries = 0;
 
@@ -312,7 +315,8 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
   }
 
   /** Mode, size and sha256 of a file already written, read back from disk for a hardlink to it. */
-  async function describeLinkSource(key: string, path: string, info: Stats): Promise<Pick<ExtractedItem, 'mode' | 'size' | 'sha256'>> {
+  async function describeLinkSource(path: string, info: Stats): Promise<Pick<ExtractedItem, 'mode' | 'size' | 'sha256'>> {
+    const key = `${info.dev}:${info.ino}`;
     let known = linkSources.get(key);
     if (!known) {
       const fileHash = createHash('sha256');
@@ -379,7 +383,7 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
       if (!info?.isFile()) throw notAFile();
       await exclusively(() => link(within(source.segments), within(segments)), twice);
       created++;
-      const original = await describeLinkSource(sourceKey, within(source.segments), info);
+      const original = await describeLinkSource(within(source.segments), info);
       await report({ path: relative, type: 'hardlink', ...original, target: source.segments.slice(1).join('/') });
       return void entry.resume();
     }
