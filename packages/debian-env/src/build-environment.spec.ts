@@ -9,11 +9,15 @@ import { REPO_ROOT, testdir } from '@runway/test-utils';
 import { buildEnvironment, type BuiltEnvironment } from './build-environment';
 import { debFileName } from './check-lock';
 import { debCacheDir } from './deb-cache-dir';
+import { readRuntimeManifest } from './lock-file';
 import { parseLock, serializeLock } from './lock-format';
 import { BUILD_TIMEOUT_MS, installWithClient, reportBuild, sharedDir, SKIP_REAL_BUILDS, upstreamVersion } from './testing/real-builds';
 
 const SOURCE = join(REPO_ROOT, 'runtimes/python-3.11');
 const EPOCH = 1_700_000_000;
+
+/** The runtime's version as committed (a lock refresh bumps it). */
+const shippedVersion = async () => (await readRuntimeManifest(SOURCE)).version;
 
 /** A fresh "checkout" of the runtime folder: copied, with its own (different) file times. */
 async function checkout(mtime: number): Promise<string> {
@@ -43,10 +47,11 @@ describe.skipIf(SKIP_REAL_BUILDS)('buildEnvironment (real mmdebstrap, real Debia
     expect(second.sha256).toBe(first.sha256);
     // Compared as bytes (a deep-equal of two 50 MB buffers would take minutes).
     expect(Buffer.compare(await readFile(second.path), await readFile(first.path))).toBe(0);
-    expect(first.fileName).toBe('python-3.11-1.0.0-debian-amd64.tar.gz');
-    expect(await readFile(first.sha256File, 'utf8')).toBe(`${first.sha256}  python-3.11-1.0.0-debian-amd64.tar.gz\n`);
+    const fileName = `python-3.11-${await shippedVersion()}-debian-amd64.tar.gz`;
+    expect(first.fileName).toBe(fileName);
+    expect(await readFile(first.sha256File, 'utf8')).toBe(`${first.sha256}  ${fileName}\n`);
     const check = await execa('sha256sum', ['--check', first.sha256File], { cwd: join(shared(), 'out-1'), reject: false });
-    expect(check.stdout).toBe('python-3.11-1.0.0-debian-amd64.tar.gz: OK');
+    expect(check.stdout).toBe(`${fileName}: OK`);
     // The lock of exactly what went in, beside the tarball.
     const lock = parseLock(await readFile(first.lockFile, 'utf8'));
     expect(Object.keys(lock.platforms)).toEqual(['debian-amd64']);
@@ -98,11 +103,12 @@ describe.skipIf(SKIP_REAL_BUILDS)('buildEnvironment (real mmdebstrap, real Debia
     const manifest = parseManifest(text, { file: 'manifest.yaml', kind: 'runtime', folderName: 'python-3.11' }).manifest!;
     const out = join(shared(), 'out-smoke');
     await mkdir(out, { recursive: true });
-    await writeFile(join(out, 'python-3.11-1.0.0-debian-amd64.tar.gz'), 'stale');
-    await writeFile(join(out, 'python-3.11-1.0.0-debian-amd64.tar.gz.sha256'), 'stale');
+    const version = await shippedVersion();
+    await writeFile(join(out, `python-3.11-${version}-debian-amd64.tar.gz`), 'stale');
+    await writeFile(join(out, `python-3.11-${version}-debian-amd64.tar.gz.sha256`), 'stale');
     const err = await buildEnvironment({ projectDir: dir, manifest, platform: 'debian-amd64', outDir: out, sourceDateEpoch: EPOCH, rootfsCacheDir: kept() }).catch((e) => e);
     expect(err.name).toBe('UserError');
-    expect(err.message).toMatch(/the smoke test of python-3\.11 1\.0\.0 \(debian-amd64\) failed with exit code 1; nothing was packed/);
+    expect(err.message).toContain(`the smoke test of python-3.11 ${version} (debian-amd64) failed with exit code 1; nothing was packed`);
     expect(err.message).toContain('broken-on-purpose');
     expect(err.message).toContain("ModuleNotFoundError: No module named 'no_such_module'");
     expect(err.hint).toContain('smoke');

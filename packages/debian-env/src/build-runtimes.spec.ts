@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { nxWorkspace, REPO_ROOT, testdir, type NxWorkspace } from '@runway/test-utils';
+import { readRuntimeManifest } from './lock-file';
 import { parseLock } from './lock-format';
 import { BUILD_TIMEOUT_MS, SKIP_REAL_BUILDS, upstreamVersion } from './testing/real-builds';
 
@@ -42,9 +43,11 @@ describe.skipIf(SKIP_REAL_BUILDS || process.arch !== 'x64')('shipped prebuilt ru
     const release = await ws.nx(['run', `${name}:release`], RELEASE_ENV);
     expect(release.exitCode, release.all).toBe(0);
     console.info(`[build time] ${name}:release (${PLATFORM} environment included): ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const entry = JSON.parse(await readFile(join(registry(), 'registry.json'), 'utf8')).runtimes[name]['1.0.0'];
+    // Read, not written here: a lock refresh bumps the runtime's version.
+    const shipped = (await readRuntimeManifest(join(REPO_ROOT, 'runtimes', name))).version;
+    const entry = JSON.parse(await readFile(join(registry(), 'registry.json'), 'utf8')).runtimes[name][shipped];
     const prebuilt = entry.prebuilt[PLATFORM];
-    expect(prebuilt.download_url).toBe(`releases/download/${name}@1.0.0/${name}-1.0.0-${PLATFORM}.tar.gz`);
+    expect(prebuilt.download_url).toBe(`releases/download/${name}@${shipped}/${name}-${shipped}-${PLATFORM}.tar.gz`);
     const lock = parseLock(await readFile(join(registry(), prebuilt.lock_url), 'utf8'));
     const packages = lock.platforms[PLATFORM].packages;
     // The SBOM published beside it lists exactly the locked Debian packages.
@@ -56,7 +59,7 @@ describe.skipIf(SKIP_REAL_BUILDS || process.arch !== 'x64')('shipped prebuilt ru
     const env = { HOME: home, RUNWAY_CACHE_DIR: join(home, 'cache'), RUNWAY_CONFIG: join(home, 'registries.yaml') };
     const install = await ws.runway(['runtime', 'install', name, '--registry', registry(), '--dir', dir, '--json'], env);
     expect(install.exitCode, install.stderr).toBe(0);
-    expect(JSON.parse(install.stdout)).toMatchObject({ version: '1.0.0', outcome: 'installed', artifact: { kind: 'prebuilt', platform: PLATFORM }, checksum: prebuilt.checksum });
+    expect(JSON.parse(install.stdout)).toMatchObject({ version: shipped, outcome: 'installed', artifact: { kind: 'prebuilt', platform: PLATFORM }, checksum: prebuilt.checksum });
     const exec = (command: string[]) => ws.runway(['runtime', 'exec', name, '--dir', dir, '--', ...command], env);
     const version = (pkg: string) => upstreamVersion(packages.find((p) => p.name === pkg)!.version);
     return { exec, version };

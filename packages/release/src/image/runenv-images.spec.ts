@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEnvironment, environmentFileName, type BuiltEnvironment } from '@runway/debian-env';
+import { buildEnvironment, environmentFileName, readRuntimeManifest, type BuiltEnvironment } from '@runway/debian-env';
 import { parseManifest } from '@runway/manifest';
 import { createRegistryClient, dockerTestSettings } from '@runway/publisher-docker';
 import { nxWorkspace, REPO_ROOT, testdir, type FixtureFile, type NxWorkspace } from '@runway/test-utils';
@@ -89,8 +89,10 @@ describe.runIf(docker)('runenv images built from runtime environments (real Debi
   ])('runenv-$payload holds the $runtime environment, passes its smoke command, is pushed with its channel tags and runs its language', async (c) => {
     const { ws, built } = await workspace(c.payload, c.runtime);
     const { prefix, sha, run } = await publish(ws, c.payload);
+    // Read, not written here: a lock refresh bumps the runtime's version.
+    const { version } = await readRuntimeManifest(join(REPO_ROOT, 'runtimes', c.runtime));
     expect(run.exitCode, run.all).toBe(0);
-    expect(run.all).toContain(`unpacking ${join(ws.dir, 'dist/runtimes', c.runtime, environmentFileName(c.runtime, '1.0.0', platform))} into the build context as runtime/`);
+    expect(run.all).toContain(`unpacking ${join(ws.dir, 'dist/runtimes', c.runtime, environmentFileName(c.runtime, version, platform))} into the build context as runtime/`);
     expect(run.all).toContain('running the smoke command in');
 
     const registry = createRegistryClient({ host: s.registry });
@@ -117,7 +119,7 @@ describe.runIf(docker)('runenv images built from runtime environments (real Debi
 
     const labels = JSON.parse((await dockerCli(['inspect', '--format', '{{json .Config.Labels}}', byDigest])).stdout);
     expect(labels).toMatchObject({
-      'dev.runway.runtime': `${c.runtime}@1.0.0`, 'dev.runway.runtime.platform': platform, 'dev.runway.runtime.checksum': `sha256:${built.sha256}`,
+      'dev.runway.runtime': `${c.runtime}@${version}`, 'dev.runway.runtime.platform': platform, 'dev.runway.runtime.checksum': `sha256:${built.sha256}`,
       'org.opencontainers.image.revision': sha,
     });
   }, TIMEOUT_MS);
