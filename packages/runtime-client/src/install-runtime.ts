@@ -9,6 +9,7 @@ import { withInstallLock } from './install-lock';
 import { checkReceiptFor, describeArtifact, describeTree, readReceipt, RECEIPT_FILE, ReceiptEntries, rootItem, writeReceipt, type ReceiptArtifact, type ReceiptHeader, type ReceiptTrust } from './install-receipt';
 import { checkInstallTarget, installPath } from './install-paths';
 import { chooseSetupScript, runSetupScript } from './setup-script';
+import { stopYoungGenerationGrowth } from './young-generation';
 
 /**
  * How long a whole package download (every retry included) may take by default: a minute, plus a
@@ -91,9 +92,11 @@ async function removeLeftovers(dir: string, name: string): Promise<void> {
  * pair is refused. The receipt is written last, through an exclusively created temporary file
  * renamed over its name, so no link in the package can redirect it. Any failure, including a
  * failed setup script, leaves nothing behind. Filesystem failures are `UserError`s naming the path.
+ * The calling process's young generation stops growing from here on (`stopYoungGenerationGrowth`).
  */
 export async function installRuntime(req: InstallRequest): Promise<InstallResult> {
   checkInstallTarget(req.name, req.version);
+  stopYoungGenerationGrowth();
   try {
     await mkdir(req.dir, { recursive: true });
     return await withInstallLock(req.dir, req.name, () => installLocked(req), { onWait: () => req.logger.info(`waiting for another install of ${req.name} to finish`) });
