@@ -3,7 +3,8 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:
 import { dirname, join, relative } from 'node:path';
 import { withFileLock } from '@runway/file-lock';
 import type { Logger } from '@runway/log';
-import { sha256File, type PackedFile } from '@runway/pack';
+import { sha256File } from '@runway/file-hash';
+import type { PackedFile } from '@runway/pack';
 import type { AptSource, DebianLock, EnvironmentDefinition } from './types';
 
 /**

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, link, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '@runway/errors';
-import { sha256File } from '@runway/pack';
+import { sha256File } from '@runway/file-hash';
 import { debFileName } from './check-lock';
 import type { LockedPackage } from './types';
 

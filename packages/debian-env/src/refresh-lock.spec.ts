@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256File } from '@runway/pack';
+import { sha256File } from '@runway/file-hash';
 import { testdir } from '@runway/test-utils';
 import { debFileName } from './check-lock';
 import { parseLock } from './lock-format';

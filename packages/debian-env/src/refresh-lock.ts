@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { UserError } from '@runway/errors';
 import type { Logger } from '@runway/log';
 import type { Manifest } from '@runway/manifest';
-import { sha256File } from '@runway/pack';
+import { sha256File } from '@runway/file-hash';
 import { defaultSources } from './apt-sources';
 import { debFileName } from './check-lock';
 import { debCacheDir } from './deb-cache-dir';

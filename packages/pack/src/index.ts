@@ -1,5 +1,4 @@
 export { packTarball, DEFAULT_MTIME, type PackResult, type PackTarballOptions, type PackedFile } from './pack-tarball';
 export { buildPackage, parseSourceDateEpoch, type BuildPackageOptions } from './build-package';
 export type { PackageSource } from './git-tree';
-export { sha256File } from './sha256-file';
 export { formatChecksumLine, writeChecksumFile } from './write-checksum-file';

@@ -3,7 +3,7 @@ import { copyFile, link, mkdir, rename, rm, stat, writeFile } from 'node:fs/prom
 import { dirname, join } from 'node:path';
 import { mapFsError } from '@runway/atomic-write';
 import { UserError } from '@runway/errors';
-import { sha256File } from '@runway/pack';
+import { sha256File } from '@runway/file-hash';
 
 /** A file to publish, with the sha256 the caller computed. */
 export interface DirectoryFile {

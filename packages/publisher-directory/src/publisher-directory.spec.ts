@@ -3,7 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '@runway/errors';
-import { sha256File } from '@runway/pack';
+import { sha256File } from '@runway/file-hash';
 import { testdir } from '@runway/test-utils';
 import { checkIndex, signingKeyFromKeyObject } from '@runway/trust';
 import { addEntry, type RegistryEntry } from '@runway/registry';

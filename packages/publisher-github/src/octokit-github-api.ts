@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { TransientError, UserError } from '@runway/errors';
+import { sha256File } from '@runway/file-hash';
 import { type Logger, redact } from '@runway/log';
 import Bottleneck from 'bottleneck';
 import type { AssetInfo, GitHubApi, ReleaseInfo, ReleasePatch } from './github-api';
@@ -64,12 +64,6 @@ function timedFetch(ms: number, body?: () => RequestInit['body']): typeof fetch 
     const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     return fetch(url, { ...init, signal, ...(body && { body: body(), duplex: 'half' }) } as RequestInit);
   };
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest('hex')}`;
 }
 
 /**
@@ -143,7 +137,7 @@ export function createGitHubApi(opts: GitHubApiOptions): GitHubApi {
       await octokit.rest.repos.deleteReleaseAsset({ ...repo, asset_id: found.id });
       return undefined;
     }
-    const same = found.size === size && (!found.digest || found.digest === (await sha256File(path)));
+    const same = found.size === size && (!found.digest || found.digest === `sha256:${(await sha256File(path)).sha256}`);
     if (same) return toAsset(found);
     throw new UserError(`release asset ${name} already exists on ${ctx.repository} with different content (${found.digest ?? `${found.size} bytes`})`, {
       hint: 'a published version is immutable: bump the version, or delete the asset if this release is still a draft',

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, open, readdir, readlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomically } from '@runway/atomic-write';
 import { UserError } from '@runway/errors';
+import { sha256File } from '@runway/file-hash';
 import { escapeText } from '@runway/log';
 import { readLocalText, type ExtractedItem } from '@runway/safe-archive';
 
@@ -80,7 +80,7 @@ const ENTRIES_BATCH = 256 * 1024;
  */
 export class ReceiptEntries {
   private pending = '';
-  count = 0;
+  private added = 0;
   private constructor(readonly path: string, private readonly file: FileHandle) {}
 
   /** Creates the scratch file, which must not exist yet. */
@@ -88,8 +88,13 @@ export class ReceiptEntries {
     return new ReceiptEntries(path, await open(path, 'wx', 0o600));
   }
 
+  /** How many entries were added. */
+  get count(): number {
+    return this.added;
+  }
+
   async add(item: ExtractedItem): Promise<void> {
-    this.count++;
+    this.added++;
     this.pending += `,${entryLine(item)}`;
     if (this.pending.length >= ENTRIES_BATCH) await this.flush();
   }
@@ -114,21 +119,16 @@ export class ReceiptEntries {
  * never followed.
  */
 export async function writeReceipt(target: string, header: ReceiptHeader, files: readonly ExtractedItem[] | { root: ExtractedItem; rest: ReceiptEntries }): Promise<void> {
-  const head = JSON.stringify({ ...header, files: [] }, null, 2);
+  // The header's text without its closing brace (stringify ends a non-empty object with "\n}"), then `files`.
+  const head = `${JSON.stringify(header, null, 2).slice(0, -2)},\n  "files": [`;
   const inMemory = 'rest' in files ? [files.root] : files;
   await writeFileAtomically(join(target, RECEIPT_FILE), async (file) => {
-    await file.write(`${head.slice(0, head.lastIndexOf('[]'))}[${inMemory.map(entryLine).join(',')}`);
+    await file.write(`${head}${inMemory.map(entryLine).join(',')}`);
     if ('rest' in files) {
       for await (const chunk of createReadStream(files.rest.path)) await file.write(chunk as Buffer);
     }
     await file.write('\n  ]\n}\n');
   });
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return `sha256:${hash.digest('hex')}`;
 }
 
 /** The entry of the install folder itself in a receipt: its mode matters (a group-writable folder lets others add files). */
@@ -154,7 +154,7 @@ export async function describeTree(root: string): Promise<ExtractedItem[]> {
       else if (info.isDirectory()) {
         items.push({ path, type: 'dir', mode });
         await walk(path);
-      } else if (info.isFile()) items.push({ path, type: 'file', mode, size: info.size, sha256: await sha256File(full) });
+      } else if (info.isFile()) items.push({ path, type: 'file', mode, size: info.size, sha256: `sha256:${(await sha256File(full)).sha256}` });
       // A FIFO or socket (a setup script may leave one) is never opened: reading it could block forever.
       else items.push({ path, type: 'file', mode, size: 0, sha256: 'not a regular file' });
     }

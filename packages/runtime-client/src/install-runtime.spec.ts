@@ -158,6 +158,20 @@ describe('installRuntime', () => {
     expect((await readdir(req.dir)).sort()).toEqual(['.staging-py-extra@1.0.0-busy', 'py-1.0.0']);
   });
 
+  it('records the trust of an install made before keys were pinned, keeping its entries, and leaves it unchanged', async () => {
+    const root = await testdir({ 'py.tar.gz': pkg });
+    const req = await request(`file://${join(root, 'py.tar.gz')}`);
+    const first = await installRuntime(req);
+    const before = await readReceipt(first.path);
+    expect(before?.trust).toBeUndefined();
+    const trust = { index: { serial: 3, expires: '2030-01-01T00:00:00Z', key_id: 'k1' }, provenance: { key_id: 'k1', subject: 'py.tar.gz', file: '{"payload":"…"}\n' } };
+    const again = await installRuntime({ ...req, registry: 'https://reg.example/registry.json', trust });
+    expect(again).toMatchObject({ outcome: 'unchanged', entries: first.entries, receipt: { trust, registry: 'https://reg.example/registry.json' } });
+    const after = await readReceipt(first.path);
+    expect(after).toEqual({ ...before, registry: 'https://reg.example/registry.json', trust });
+    expect((await verifyRuntime(req.dir, 'py', '1.0.0')).ok).toBe(true);
+  });
+
   it('refuses to replace an install whose package differs from the registry', async () => {
     const root = await testdir({ 'py.tar.gz': pkg });
     const req = await request(`file://${join(root, 'py.tar.gz')}`);

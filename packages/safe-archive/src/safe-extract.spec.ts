@@ -1,4 +1,4 @@
-import { lstat, mkdir, readdir } from 'node:fs/promises';
+import { lstat, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGzip, gzipSync } from 'node:zlib';
@@ -114,6 +114,23 @@ describe('extractTarball: entries handed to onItem, not kept', () => {
       { path: 'l1', type: 'hardlink', mode: 0o700, size: 7, sha256: big.sha256, target: 'big' },
       { path: 'l2', type: 'hardlink', mode: 0o700, size: 7, sha256: big.sha256, target: 'l1' },
     ]);
+  });
+
+  it('reads a hardlink source once per inode: a chain of links does not hash the file again for each link', async () => {
+    const dest = await testdir();
+    const items: ExtractedItem[] = [];
+    const entries = [...good, { path: 'py/big', content: 'payload' }, { path: 'py/l1', type: '1', linkpath: 'py/big' }, { path: 'py/l2', type: '1', linkpath: 'py/l1' }, { path: 'py/l3', type: '1', linkpath: 'py/big' }];
+    await extractTarball(Readable.from([tgzBytes(entries)]), 'py@1.0.0', {
+      dest, topLevel: 'py', maxBytes: MiB, maxEntries: 100,
+      // Once the first link is described, the shared inode's content changes: a link described by
+      // reading the file again would show the new content's sha256.
+      onItem: async (item) => {
+        items.push(item);
+        if (item.path === 'l1') await writeFile(join(dest, 'py/big'), 'changed');
+      },
+    });
+    const original = items.find((i) => i.path === 'big')!.sha256;
+    expect(items.filter((i) => i.type === 'hardlink').map((i) => [i.path, i.sha256])).toEqual([['l1', original], ['l2', original], ['l3', original]]);
   });
 
   it('refuses a folder declared twice, like a file', async () => {

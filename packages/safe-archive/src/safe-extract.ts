@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, createReadStream, fchmodSync, openSync, writevSync, type Stats } from 'node:fs';
+import { closeSync, fchmodSync, openSync, writevSync, type Stats } from 'node:fs';
 import { chmod, link, lstat, mkdir, open, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform, Writable } from 'node:stream';
@@ -8,6 +8,7 @@ import { createGunzip } from 'node:zlib';
 import type { Parser as TarParser, ReadEntry } from 'tar';
 import { mapFsError } from '@runway/atomic-write';
 import { UserError } from '@runway/errors';
+import { sha256File } from '@runway/file-hash';
 import { escapeText } from '@runway/log';
 import { checkEntryPath, MAX_PATH_BYTES, showPath, symlinkStaysInside } from './link-rule';
 
@@ -195,7 +196,7 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
   /** A failed write in `dest` is the environment's problem (full disk, no permission), not a bug. */
   const failWrite = (err: unknown) => fail(mapFsError(err, `unpack ${escapeText(archive, 300)} into ${opts.dest}`) as Error);
   /** Runs an exclusive create; a path that exists already is the archive's fault, named as `clash` says. */
-  const exclusively = async <T>(create: () => Promise<T>, clash: () => string): Promise<T> => {
+  const exclusively = async <T>(create: () => T | Promise<T>, clash: () => string): Promise<T> => {
     try {
       return await create();
     } catch (err) {
@@ -319,9 +320,8 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
     const key = `${info.dev}:${info.ino}`;
     let known = linkSources.get(key);
     if (!known) {
-      const fileHash = createHash('sha256');
-      for await (const chunk of createReadStream(path)) fileHash.update(chunk as Buffer);
-      known = { mode: info.mode & 0o777, size: info.size, sha256: `sha256:${fileHash.digest('hex')}` };
+      const { sha256, size } = await sha256File(path);
+      known = { mode: info.mode & 0o777, size, sha256: `sha256:${sha256}` };
       linkSources.set(key, known);
     }
     return known;
@@ -401,7 +401,7 @@ export async function extractTarball(source: AsyncIterable<Uint8Array>, archive:
         fileHash.update(chunk);
         chunks.push(chunk);
       }
-      await exclusively(async () => writeFileExactly(within(segments), chunks, perm), twice);
+      await exclusively(() => writeFileExactly(within(segments), chunks, perm), twice);
     } else {
       await exclusively(() => writeLargeFile(entry, within(segments), perm, fileHash), twice);
     }

@@ -1,7 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sha256File } from '@runway/pack';
+import { sha256File } from '@runway/file-hash';
 import { nxWorkspace, type FixtureFile } from '@runway/test-utils';
 
 const runtime = (name: string, extra = ''): Record<string, FixtureFile> => ({
