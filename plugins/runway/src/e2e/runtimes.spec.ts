@@ -31,7 +31,7 @@ describe('shipped runtimes', () => {
     const result = await validateProject(REPO_ROOT, `runtimes/${name}`);
     expect(result.errors).toEqual([]);
     expect(result.warnings).toEqual([]);
-    expect(result.manifest?.version).toBe('1.0.0');
+    expect(result.manifest?.version).toBe(String(parse(readFileSync(join(RUNTIMES, name, 'manifest.yaml'), 'utf8')).version));
   });
 
   it.each(runtimes)('%s has every setup script committed as executable', async (name) => {
